@@ -1,0 +1,453 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * virtio_dma_policy: every kernel-version and architecture difference the
+ * glue depends on, in one place.  The rest of the glue is written against
+ * the helpers below and contains no version or architecture conditionals.
+ *
+ * Generations handled (all built and checked):
+ *   6.1   (Debian bookworm)         64 feature bits, dev->dma_ops for
+ *                                   iommu-dma, dev->dma_ops_bypass field
+ *   6.12  (bookworm-security)       64 feature bits, dev->dma_iommu field
+ *   7.x   (sid 7.2)                 128 feature bits (features_array,
+ *                                   get_extended_features), vdev->map,
+ *                                   device flag bitmap (dev_*_dma_iommu())
+ */
+#ifndef VDP_COMPAT_H
+#define VDP_COMPAT_H
+
+#include <linux/version.h>
+#include <linux/device.h>
+#include <linux/dma-mapping.h>
+#include <linux/dma-map-ops.h>
+#include <linux/iommu.h>
+#include <linux/pci.h>
+#include <linux/string.h>
+#include <linux/swiotlb.h>
+#include <linux/virtio.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_anchor.h>
+#include <xen/xen.h>
+
+#ifdef CONFIG_ARCH_HAS_CC_PLATFORM
+#include <linux/cc_platform.h>
+#endif
+
+#ifdef CONFIG_PPC64
+#include <asm/firmware.h>
+#include <asm/iommu.h>
+#include <asm/machdep.h>
+#include <asm/svm.h>
+#endif
+
+#include "../include/virtio_dma_policy.h"
+
+/* ------------------------------------------------------------------ */
+/* Generation and architecture                                         */
+/* ------------------------------------------------------------------ */
+
+/* The running kernel's series is at least a.b. */
+#define VDP_KERNEL_AT_LEAST(a, b) \
+	(KERNEL_VERSION(LINUX_VERSION_MAJOR, LINUX_VERSION_PATCHLEVEL, 0) >= \
+	 KERNEL_VERSION(a, b, 0))
+
+/*
+ * 128-bit features (vdev->features_array, get_extended_features) came
+ * with <linux/virtio_features.h>, which <linux/virtio.h> includes: test
+ * for its macro rather than a version so that backports are handled.
+ */
+#ifdef VIRTIO_DECLARE_FEATURES
+#define VDP_HAVE_EXTENDED_FEATURES 1
+#define VDP_KERNEL_FEATURE_WORDS VIRTIO_FEATURES_U64S
+#else
+#define VDP_HAVE_EXTENDED_FEATURES 0
+#define VDP_KERNEL_FEATURE_WORDS 1
+#endif
+
+/*
+ * dev->dma_iommu and <linux/iommu-dma.h> (iommu-dma without dma_map_ops)
+ * are checked from 6.12 on; an older kernel that has them is merely
+ * treated as having no direct path (see vdp_compat_direct_possible()).
+ * In 7.1 the bool bit fields of struct device became a flag bitmap with
+ * accessors (dev_dma_iommu(), dev_dma_ops_bypass(), ...); there is no
+ * macro to test for it.
+ */
+#if VDP_KERNEL_AT_LEAST(6, 12)
+#include <linux/iommu-dma.h>
+#define VDP_HAVE_DMA_IOMMU_FLAG 1
+#else
+#define VDP_HAVE_DMA_IOMMU_FLAG 0
+#endif
+
+#if VDP_KERNEL_AT_LEAST(7, 1)
+#define VDP_HAVE_DEV_FLAGS 1
+#else
+#define VDP_HAVE_DEV_FLAGS 0
+#endif
+
+static inline u8 vdp_compat_gen(void)
+{
+	if (VDP_KERNEL_AT_LEAST(7, 0))
+		return VDP_GEN_7;
+	if (VDP_KERNEL_AT_LEAST(6, 4))
+		return VDP_GEN_6_12;
+	return VDP_GEN_6_1;
+}
+
+static inline u8 vdp_compat_arch(void)
+{
+	if (IS_ENABLED(CONFIG_UML))
+		return VDP_ARCH_UM;
+	if (IS_ENABLED(CONFIG_X86_64))
+		return VDP_ARCH_X86_64;
+	if (IS_ENABLED(CONFIG_PPC64))
+		return VDP_ARCH_PPC64;
+	if (IS_ENABLED(CONFIG_SPARC64))
+		return VDP_ARCH_SPARC64;
+	if (IS_ENABLED(CONFIG_ARM64))
+		return VDP_ARCH_ARM64;
+	if (IS_ENABLED(CONFIG_S390))
+		return VDP_ARCH_S390;
+	return VDP_ARCH_OTHER;
+}
+
+/* The driver core's bus pointer type: const since 6.4, not in 6.1. */
+#define vdp_compat_bus(b) \
+	((typeof(((struct device_driver *)NULL)->bus))(b))
+
+/* ------------------------------------------------------------------ */
+/* Platform facts                                                      */
+/* ------------------------------------------------------------------ */
+
+static inline bool vdp_compat_xen(void)
+{
+	return xen_domain();
+}
+
+/* Upstream's own test in virtio_features_ok() (virtio_anchor, 6.0+). */
+static inline bool vdp_compat_restricted_mem(struct virtio_device *vdev)
+{
+#ifdef CONFIG_VIRTIO_ANCHOR
+	return virtio_check_mem_acc_cb(vdev);
+#else
+	return false;
+#endif
+}
+
+static inline bool vdp_compat_pseries(void)
+{
+#ifdef CONFIG_PPC_PSERIES
+	return firmware_has_feature(FW_FEATURE_LPAR) && ppc_md.name &&
+	       !strcmp(ppc_md.name, "pSeries");
+#else
+	return false;
+#endif
+}
+
+static inline bool vdp_compat_secure_guest(void)
+{
+#if defined(CONFIG_PPC64)
+	return is_secure_guest();
+#elif defined(CONFIG_ARCH_HAS_CC_PLATFORM)
+	return cc_platform_has(CC_ATTR_GUEST_MEM_ENCRYPT);
+#else
+	return false;
+#endif
+}
+
+/* SWIOTLB bounces every streaming mapping of this DMA device. */
+static inline bool vdp_compat_swiotlb_forced(struct device *dma_dev)
+{
+	return dma_dev && is_swiotlb_force_bounce(dma_dev);
+}
+
+/* ------------------------------------------------------------------ */
+/* Features                                                            */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The device used for DMA by virtio_ring: the transport's parent (the
+ * PCI function, the platform device), unless a 7.x transport maps
+ * through its own virtio_map_ops (VDUSE), which the glue cannot steer.
+ */
+static inline struct device *vdp_compat_dma_dev(struct virtio_device *vdev)
+{
+#if VDP_HAVE_EXTENDED_FEATURES
+	if (vdev->map)
+		return NULL;
+#endif
+	return vdev->dev.parent;
+}
+
+/* What the device offers, through the given (original) ops. */
+static inline void vdp_compat_offered(struct virtio_device *vdev,
+				      const struct virtio_config_ops *ops,
+				      struct vdp_features *out)
+{
+	memset(out, 0, sizeof(*out));
+#if VDP_HAVE_EXTENDED_FEATURES
+	if (ops->get_extended_features) {
+		u64 f[VIRTIO_FEATURES_U64S] = { 0 };
+		unsigned int i;
+
+		ops->get_extended_features(vdev, f);
+		for (i = 0; i < VIRTIO_FEATURES_U64S && i < VDP_FEATURE_WORDS;
+		     i++)
+			out->w[i] = f[i];
+		return;
+	}
+#endif
+	out->w[0] = ops->get_features(vdev);
+}
+
+/* vdev->features as the driver sees it (negotiated). */
+static inline void vdp_compat_read_features(const struct virtio_device *vdev,
+					    struct vdp_features *out)
+{
+	unsigned int i;
+
+	memset(out, 0, sizeof(*out));
+#if VDP_HAVE_EXTENDED_FEATURES
+	for (i = 0; i < VIRTIO_FEATURES_U64S && i < VDP_FEATURE_WORDS; i++)
+		out->w[i] = vdev->features_array[i];
+#else
+	i = 0;
+	out->w[i] = vdev->features;
+#endif
+}
+
+static inline void vdp_compat_write_features(struct virtio_device *vdev,
+					     const struct vdp_features *in)
+{
+	unsigned int i;
+
+#if VDP_HAVE_EXTENDED_FEATURES
+	for (i = 0; i < VIRTIO_FEATURES_U64S && i < VDP_FEATURE_WORDS; i++)
+		vdev->features_array[i] = in->w[i];
+#else
+	i = 0;
+	vdev->features = in->w[i];
+#endif
+}
+
+/* Install the extended (128-bit) get_features wrapper where it exists. */
+static inline void
+vdp_compat_wrap_extended(struct virtio_config_ops *ops,
+			 const struct virtio_config_ops *orig,
+			 void (*fn)(struct virtio_device *vdev, u64 *f))
+{
+#if VDP_HAVE_EXTENDED_FEATURES
+	if (orig->get_extended_features)
+		ops->get_extended_features = fn;
+#endif
+}
+
+static inline void
+vdp_compat_call_extended(struct virtio_device *vdev,
+			 const struct virtio_config_ops *orig, u64 *f)
+{
+#if VDP_HAVE_EXTENDED_FEATURES
+	if (orig->get_extended_features) {
+		orig->get_extended_features(vdev, f);
+		return;
+	}
+#endif
+	f[0] = orig->get_features(vdev);
+}
+
+/* ------------------------------------------------------------------ */
+/* Transport                                                           */
+/* ------------------------------------------------------------------ */
+
+static inline u8 vdp_compat_transport(struct virtio_device *vdev,
+				      const struct virtio_config_ops *ops)
+{
+	struct device *parent = vdev->dev.parent;
+	const char *drv;
+
+	if (!parent || !parent->driver || !parent->driver->name)
+		return VDP_TRANSPORT_OTHER;
+	drv = parent->driver->name;
+	if (!strcmp(drv, "virtio-pci"))
+		/* Only the modern config ops have ->generation. */
+		return ops->generation ? VDP_TRANSPORT_PCI :
+					 VDP_TRANSPORT_PCI_LEGACY;
+	if (!strcmp(drv, "virtio-mmio"))
+		return VDP_TRANSPORT_MMIO;
+	if (!strcmp(drv, "virtio_ccw"))
+		return VDP_TRANSPORT_CCW;
+	return VDP_TRANSPORT_OTHER;
+}
+
+/* ------------------------------------------------------------------ */
+/* DMA: IOMMU fact and the direct path                                 */
+/* ------------------------------------------------------------------ */
+
+/* State saved when a direct path is installed, restored on release. */
+struct vdp_dma_state {
+	bool installed;
+	const struct dma_map_ops *ops;	/* 6.1 generic: dev->dma_ops      */
+	bool dma_iommu;			/* 6.11+: dev->dma_iommu          */
+	bool bypass;			/* powerpc: dma_ops_bypass        */
+	u64 dma_offset;			/* powerpc: archdata.dma_offset   */
+	u64 bus_dma_limit;		/* powerpc: bus_dma_limit         */
+};
+
+static inline bool vdp_compat_dev_dma_iommu(struct device *dev)
+{
+#if VDP_HAVE_DMA_IOMMU_FLAG
+	return use_dma_iommu(dev);
+#else
+	return false;
+#endif
+}
+
+#if VDP_HAVE_DMA_IOMMU_FLAG && defined(CONFIG_IOMMU_DMA)
+static inline void vdp_compat_set_dma_iommu(struct device *dev, bool on)
+{
+#if VDP_HAVE_DEV_FLAGS
+	dev_assign_dma_iommu(dev, on);
+#else
+	dev->dma_iommu = on;
+#endif
+}
+#endif
+
+#ifdef CONFIG_DMA_OPS_BYPASS
+static inline bool vdp_compat_get_bypass(struct device *dev)
+{
+#if VDP_HAVE_DEV_FLAGS
+	return dev_dma_ops_bypass(dev);
+#else
+	return dev->dma_ops_bypass;
+#endif
+}
+
+static inline void vdp_compat_set_bypass(struct device *dev, bool on)
+{
+#if VDP_HAVE_DEV_FLAGS
+	dev_assign_dma_ops_bypass(dev, on);
+#else
+	dev->dma_ops_bypass = on;
+#endif
+}
+#endif
+
+/*
+ * What sits between the device and memory, as the DMA API sees it:
+ * translating means the DMA API hands out addresses that are not guest
+ * physical (IOVAs, TCE entries, a DDW window at an offset, sparc DVMA).
+ */
+static inline u8 vdp_compat_iommu(struct device *dev)
+{
+	if (!dev)
+		return VDP_IOMMU_NONE;
+#if defined(CONFIG_PPC64)
+	if (!get_dma_ops(dev))
+		return VDP_IOMMU_NONE;
+#ifdef CONFIG_DMA_OPS_BYPASS
+	if (vdp_compat_get_bypass(dev) && !dev->archdata.dma_offset &&
+	    !dev->bus_dma_limit)
+		return VDP_IOMMU_IDENTITY;
+#endif
+	return VDP_IOMMU_TRANSLATING;
+#elif defined(CONFIG_SPARC64)
+	return dev->archdata.iommu ? VDP_IOMMU_TRANSLATING : VDP_IOMMU_NONE;
+#else
+	{
+#ifdef CONFIG_IOMMU_API
+		struct iommu_domain *dom = iommu_get_domain_for_dev(dev);
+
+		if (dom)
+			return dom->type == IOMMU_DOMAIN_IDENTITY ?
+				VDP_IOMMU_IDENTITY : VDP_IOMMU_TRANSLATING;
+#endif
+		/* Some other dma_map_ops (GART, Xen swiotlb): be careful. */
+		if (get_dma_ops(dev) || vdp_compat_dev_dma_iommu(dev))
+			return VDP_IOMMU_TRANSLATING;
+		return VDP_IOMMU_NONE;
+	}
+#endif
+}
+
+/*
+ * Can the glue make the DMA API of this translating device go direct
+ * (untranslated, dma-direct: guest physical addresses, SWIOTLB where
+ * forced)?
+ *  - powerpc (CONFIG_DMA_OPS_BYPASS): dma_ops_bypass with a zero
+ *    dma_offset and no bus_dma_limit, for 64-bit DMA masks;
+ *  - x86 with iommu-dma: 6.1 clears dev->dma_ops (iommu_dma_ops),
+ *    6.11+ clears the dma_iommu flag; only when no global arch ops
+ *    (GART, Xen) would take over;
+ *  - anything else (sparc64, arm64, ...): no.
+ */
+static inline bool vdp_compat_direct_possible(struct device *dev)
+{
+	if (!dev)
+		return false;
+#if defined(CONFIG_PPC64) && defined(CONFIG_DMA_OPS_BYPASS)
+	return get_dma_ops(dev) && dev->dma_mask &&
+	       *dev->dma_mask == DMA_BIT_MASK(64) &&
+	       dev->coherent_dma_mask == DMA_BIT_MASK(64);
+#elif defined(CONFIG_X86_64) && defined(CONFIG_IOMMU_DMA)
+	{
+		struct iommu_domain *dom = iommu_get_domain_for_dev(dev);
+
+		if (!dom || !iommu_is_dma_domain(dom) || dma_ops)
+			return false;
+#if VDP_HAVE_DMA_IOMMU_FLAG
+		return vdp_compat_dev_dma_iommu(dev) && !get_dma_ops(dev);
+#else
+		return !!get_dma_ops(dev);
+#endif
+	}
+#else
+	return false;
+#endif
+}
+
+static inline int vdp_compat_install_direct(struct device *dev,
+					    struct vdp_dma_state *st)
+{
+	memset(st, 0, sizeof(*st));
+	if (!vdp_compat_direct_possible(dev))
+		return -EOPNOTSUPP;
+#if defined(CONFIG_PPC64) && defined(CONFIG_DMA_OPS_BYPASS)
+	st->bypass = vdp_compat_get_bypass(dev);
+	st->dma_offset = dev->archdata.dma_offset;
+	st->bus_dma_limit = dev->bus_dma_limit;
+	dev->archdata.dma_offset = 0;
+	dev->bus_dma_limit = 0;
+	vdp_compat_set_bypass(dev, true);
+#elif defined(CONFIG_X86_64) && defined(CONFIG_IOMMU_DMA)
+#if VDP_HAVE_DMA_IOMMU_FLAG
+	st->dma_iommu = true;
+	vdp_compat_set_dma_iommu(dev, false);
+#else
+	st->ops = get_dma_ops(dev);
+	set_dma_ops(dev, NULL);
+#endif
+#endif
+	st->installed = true;
+	return 0;
+}
+
+static inline void vdp_compat_restore_direct(struct device *dev,
+					     struct vdp_dma_state *st)
+{
+	if (!st->installed)
+		return;
+#if defined(CONFIG_PPC64) && defined(CONFIG_DMA_OPS_BYPASS)
+	vdp_compat_set_bypass(dev, st->bypass);
+	dev->archdata.dma_offset = st->dma_offset;
+	dev->bus_dma_limit = st->bus_dma_limit;
+#elif defined(CONFIG_X86_64) && defined(CONFIG_IOMMU_DMA)
+#if VDP_HAVE_DMA_IOMMU_FLAG
+	vdp_compat_set_dma_iommu(dev, st->dma_iommu);
+#else
+	set_dma_ops(dev, st->ops);
+#endif
+#endif
+	st->installed = false;
+}
+
+#endif /* VDP_COMPAT_H */

@@ -1,0 +1,425 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// Rule matching and the policy decision (README "Decision and safety
+// table").  Pure functions of their arguments.
+#include "vdp_core.hpp"
+
+namespace vdp {
+
+// Pattern match: exact, or prefix when the pattern ends with '*'.
+// name is a device-side buffer of VDP_NAME_LEN that may lack a NUL.
+// Reference version, byte by byte.
+static bool pattern_match_slow(const char *pat, const char *name)
+{
+	for (vdp_size i = 0; i < VDP_NAME_LEN; i++) {
+		char p = pat[i];
+		char c = name[i];
+		if (p == '*' && (i + 1 == VDP_NAME_LEN || pat[i + 1] == '\0'))
+			return true;
+		if (p != c)
+			return false;
+		if (p == '\0')
+			return true;
+	}
+	return true; // both unterminated and equal over the whole buffer
+}
+
+// Word-at-a-time version.  Both buffers are VDP_NAME_LEN bytes and 8-byte
+// aligned (vdp_rule.bus/name sit at offsets 40/72 of an 8-byte aligned
+// struct; the name is DevView's aligned, NUL-padded copy
+// of the device's), pat is whatever the rule holds (bytes after its NUL are
+// ignored).  Falls back to the byte loop for a '*' that is not last.
+typedef vdp_u64 __attribute__((may_alias, aligned(8))) word_t;
+static_assert(__builtin_offsetof(vdp_rule, bus) % 8 == 0, "vdp_rule.bus must be 8-aligned");
+static_assert(__builtin_offsetof(vdp_rule, name) % 8 == 0, "vdp_rule.name must be 8-aligned");
+static_assert(alignof(vdp_rule) >= 8, "vdp_rule must be 8-aligned");
+static_assert(VDP_NAME_LEN % 8 == 0, "names are compared a word at a time");
+constexpr vdp_u64 kOnes = 0x0101010101010101ull;
+constexpr vdp_u64 kHighs = 0x8080808080808080ull;
+
+// Marks (high bit) the zero bytes of v; exact for the first zero byte.
+static inline vdp_u64 zero_bytes(vdp_u64 v) { return (v - kOnes) & ~v & kHighs; }
+
+// Index of the first byte (in memory order) flagged in a non-zero mask.
+static inline unsigned first_byte(vdp_u64 m)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return static_cast<unsigned>(__builtin_clzll(m)) / 8;
+#else
+	return static_cast<unsigned>(__builtin_ctzll(m)) / 8;
+#endif
+}
+
+// Mask of the bytes that come before byte index j (memory order).
+static inline vdp_u64 bytes_before(unsigned j)
+{
+	if (j == 0)
+		return 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return ~vdp_u64(0) << (64 - 8 * j);
+#else
+	return ~vdp_u64(0) >> (64 - 8 * j);
+#endif
+}
+
+static bool pattern_match(const char *pat, const char *padded_name)
+{
+	const word_t *pw = reinterpret_cast<const word_t *>(pat);
+	const word_t *nw = reinterpret_cast<const word_t *>(padded_name);
+	for (unsigned k = 0; k < VDP_NAME_LEN / 8; k++) {
+		const vdp_u64 p = pw[k];
+		const vdp_u64 x = p ^ nw[k];
+		const vdp_u64 stops = zero_bytes(p) | zero_bytes(p ^ (kOnes * '*'));
+		if (!stops) {
+			if (x)
+				return false;
+			continue;
+		}
+		const unsigned j = first_byte(stops);
+		if (x & bytes_before(j))
+			return false; // differs before the pattern's NUL or '*'
+		const unsigned i = 8 * k + j;
+		if (pat[i] == '*') {
+			if (i + 1 == VDP_NAME_LEN || pat[i + 1] == '\0')
+				return true;
+			return pattern_match_slow(pat, padded_name);
+		}
+		return padded_name[i] == '\0'; // exact: the name ends here too
+	}
+	return false; // pattern without NUL: the name (NUL-padded) is shorter
+}
+
+static bool id_match(vdp_u32 want, vdp_u32 have)
+{
+	return want == VDP_ANY_ID || want == have;
+}
+
+// The device as the matcher sees it, computed once per decision.
+struct DevView {
+	const vdp_device *dev;
+	vdp_u64 off0, off1;
+	vdp_u32 plat_flags;
+	vdp_u8 arch;
+	char bus[VDP_NAME_LEN] __attribute__((aligned(8)));
+	char name[VDP_NAME_LEN] __attribute__((aligned(8)));
+
+	DevView(const vdp_device &d, const vdp_platform &p, vdp_u32 flags)
+		: dev(&d), off0(d.offered.w[0]), off1(d.offered.w[1]), plat_flags(flags),
+		  arch(p.arch)
+	{
+		copy_padded(bus, d.bus);
+		copy_padded(name, d.name);
+	}
+
+	// NUL-padded copy, a word at a time; a full, unterminated device
+	// name stays as is (only a pattern without NUL could equal it, and
+	// the parser never makes one).
+	static void copy_padded(char *dst, const char *src)
+	{
+		// vdp_device.bus/name are only 4-byte aligned: load bytewise-safe.
+		word_t *d = reinterpret_cast<word_t *>(dst);
+		bool end = false;
+		for (unsigned k = 0; k < VDP_NAME_LEN / 8; k++) {
+			vdp_u64 w = 0;
+			if (!end)
+				__builtin_memcpy(&w, src + 8 * k, sizeof(w));
+			const vdp_u64 z = zero_bytes(w);
+			if (!end && z) {
+				w &= bytes_before(first_byte(z));
+				end = true;
+			}
+			d[k] = w;
+		}
+	}
+};
+
+static inline bool matches(const vdp_rule &r, const DevView &v)
+{
+	const vdp_u32 m = r.match;
+	const vdp_device &dev = *v.dev;
+	// Cheapest, most selective keys first; all of these live in the
+	// rule's first 40 bytes.
+	if ((m & VDP_MATCH_ID) && r.device_id != dev.device_id)
+		return false;
+	if ((m & VDP_MATCH_TRANSPORT) && r.transport != dev.transport)
+		return false;
+	if ((m & VDP_MATCH_ARCH) && r.arch != v.arch)
+		return false;
+	if ((m & VDP_MATCH_PLATFORM) && (r.platform & v.plat_flags) != r.platform)
+		return false;
+	if ((m & VDP_MATCH_VENDOR) && r.vendor_id != dev.vendor_id)
+		return false;
+	if ((m & VDP_MATCH_PCI) &&
+	    (!dev.is_pci || !id_match(r.pci_vendor, dev.pci_vendor) ||
+	     !id_match(r.pci_device, dev.pci_device)))
+		return false;
+	if ((m & VDP_MATCH_SUBSYS) &&
+	    (!dev.is_pci || !id_match(r.sub_vendor, dev.sub_vendor) ||
+	     !id_match(r.sub_device, dev.sub_device)))
+		return false;
+	if ((m & VDP_MATCH_BUS) && !pattern_match(r.bus, v.bus))
+		return false;
+	if ((m & VDP_MATCH_NAME) && !pattern_match(r.name, v.name))
+		return false;
+	if ((m & VDP_MATCH_HAS) &&
+	    ((r.has.w[0] & ~v.off0) | (r.has.w[1] & ~v.off1)) != 0)
+		return false;
+	if ((m & VDP_MATCH_LACKS) && ((r.lacks.w[0] & v.off0) | (r.lacks.w[1] & v.off1)) != 0)
+		return false;
+	return true;
+}
+
+bool rule_matches(const vdp_rule &r, const vdp_device &dev, const vdp_platform &plat,
+		  vdp_u32 plat_flags)
+{
+	const DevView v(dev, plat, plat_flags);
+	return matches(r, v);
+}
+
+namespace {
+
+// Outcome of evaluating an action against the device and platform.
+struct Eval {
+	bool unsafe;
+	Reason reason;    // rule reason when applied, unsafe reason otherwise
+	Verdict verdict;  // when applied
+	Path path;        // when applied
+	bool add33;       // show bit 33 to the driver, hide it from the device
+	bool clear33;     // withhold bit 33 from the driver
+	bool install;     // install a direct path
+};
+
+constexpr Eval applied(Verdict v, Reason r, Path p)
+{
+	return Eval{false, r, v, p, false, false, false};
+}
+
+constexpr Eval unsafe(Reason r)
+{
+	return Eval{true, r, Verdict::NotApplied, Path::None, false, false, false};
+}
+
+Eval evaluate(Action a, bool o33, bool xen, bool restricted, vdp_u8 iommu, bool direct_path,
+	      Path stock)
+{
+	const bool translating = iommu == VDP_IOMMU_TRANSLATING;
+	switch (a) {
+	case Action::Dma:
+		if (o33) // the DMA API is already in use
+			return applied(Verdict::Dma, Reason::RuleDma, stock);
+		if (restricted) // bit 33 is never faked past upstream's check
+			return unsafe(Reason::RestrictedMem);
+		if (xen) // Xen guests use the DMA API without bit 33
+			return applied(Verdict::Dma, Reason::RuleDma, stock);
+		if (translating)
+			return unsafe(Reason::UnsafeTranslatingNoBit33);
+		{
+			Eval e = applied(Verdict::Dma, Reason::RuleDma, Path::DmaDirect);
+			e.add33 = true;
+			return e;
+		}
+	case Action::Direct:
+		if (o33) {
+			if (translating)
+				return unsafe(Reason::UnsafeDirectBit33Translating);
+			return applied(Verdict::Direct, Reason::RuleDirect, Path::DmaDirect);
+		}
+		if (restricted)
+			return unsafe(Reason::RestrictedMem);
+		if (xen)
+			return unsafe(Reason::UnsafeXen);
+		if (translating && !direct_path)
+			return unsafe(Reason::UnsafeNoDirectPath);
+		{
+			Eval e = applied(Verdict::Direct, Reason::RuleDirect, Path::DmaDirect);
+			e.add33 = true;
+			e.install = translating;
+			return e;
+		}
+	case Action::Physical:
+		if (restricted)
+			return unsafe(Reason::UnsafePhysicalRestricted);
+		if (xen)
+			return unsafe(Reason::UnsafeXen);
+		{
+			Eval e = applied(Verdict::Physical, Reason::RulePhysical, Path::Physical);
+			e.clear33 = o33;
+			return e;
+		}
+	case Action::Auto:
+	case Action::Refuse:
+	default:
+		return applied(Verdict::Auto, Reason::RuleAuto, stock);
+	}
+}
+
+} // namespace
+
+} // namespace vdp
+
+using namespace vdp;
+
+extern "C" {
+
+int vdp_rule_matches(const struct vdp_rule *rule, const struct vdp_device *dev,
+		     const struct vdp_platform *plat)
+{
+	if (!rule || !dev || !plat)
+		return 0;
+	return rule_matches(*rule, *dev, *plat, vdp_platform_flags(plat)) ? 1 : 0;
+}
+
+void vdp_decide(const struct vdp_table *table, const struct vdp_device *dev,
+		const struct vdp_platform *plat, const struct vdp_dma_facts *dma, vdp_u8 mode,
+		struct vdp_decision *out)
+{
+	if (!out)
+		return;
+	*out = vdp_decision{};
+	out->rule = -1;
+
+	static constexpr vdp_device no_dev{};
+	static constexpr vdp_platform no_plat{};
+	static constexpr vdp_dma_facts no_dma{};
+	const vdp_device &d = dev ? *dev : no_dev;
+	const vdp_platform &p = plat ? *plat : no_plat;
+	const vdp_dma_facts &f = dma ? *dma : no_dma;
+
+	const Feat offered = Feat::from(d.offered);
+	const bool o32 = offered.test(VDP_F_VERSION_1);
+	const bool o33 = offered.test(VDP_F_ACCESS_PLATFORM);
+	const bool xen = p.xen != 0;
+	const bool restricted = p.restricted_mem != 0;
+	const Path dma_path = f.iommu == VDP_IOMMU_TRANSLATING ? Path::DmaIommu : Path::DmaDirect;
+	const Path stock_path = (o33 || xen) ? dma_path : Path::Physical;
+	const bool stock_refused = restricted && !(o32 && o33);
+
+	// First match wins.
+	const vdp_rule *rule = nullptr;
+	if (table) {
+		const DevView view(d, p, vdp_platform_flags(&p));
+		const vdp_u32 n = table->count < VDP_MAX_RULES ? table->count : VDP_MAX_RULES;
+		for (vdp_u32 i = 0; i < n; i++) {
+			if (matches(table->rules[i], view)) {
+				rule = &table->rules[i];
+				out->rule = static_cast<vdp_s32>(i);
+				break;
+			}
+		}
+	}
+
+	const Action action =
+		rule && rule->action < VDP_ACTION_COUNT ? static_cast<Action>(rule->action) : Action::Auto;
+	out->requested = u8(action);
+
+	Verdict verdict;
+	Path path;
+	Reason reason;
+	vdp_s32 err = 0;
+	bool rule_refusal = false;
+	Feat set = Feat::none(), clr = Feat::none(), hide = Feat::none();
+	bool install = false;
+
+	if (action == Action::Refuse) {
+		verdict = Verdict::Refuse;
+		path = Path::None;
+		reason = Reason::RuleRefuse;
+		err = kENODEV;
+		rule_refusal = true;
+	} else if (!rule || action == Action::Auto) {
+		verdict = Verdict::Auto;
+		path = stock_path;
+		if (rule)
+			reason = Reason::RuleAuto;
+		else if (o33)
+			reason = Reason::StockAccessPlatform;
+		else if (xen)
+			reason = Reason::StockXen;
+		else
+			reason = Reason::StockQuirk;
+		if (rule)
+			clr = Feat::from(rule->clear) & offered;
+	} else {
+		const Eval e = evaluate(action, o33, xen, restricted, f.iommu, f.direct_path != 0,
+					stock_path);
+		if (!e.unsafe) {
+			verdict = e.verdict;
+			path = e.path;
+			reason = e.reason;
+			clr = Feat::from(rule->clear) & offered;
+			if (e.add33) {
+				set = Feat::bit(VDP_F_ACCESS_PLATFORM);
+				hide = Feat::bit(VDP_F_ACCESS_PLATFORM);
+			}
+			if (e.clear33)
+				clr = clr | Feat::bit(VDP_F_ACCESS_PLATFORM);
+			install = e.install;
+		} else if (rule->fallback == VDP_FALLBACK_REFUSE) {
+			verdict = Verdict::Refuse;
+			path = Path::None;
+			reason = e.reason;
+			err = kENODEV;
+			rule_refusal = true;
+		} else {
+			verdict = Verdict::NotApplied;
+			path = stock_path;
+			reason = e.reason;
+		}
+	}
+
+	// Upstream's restricted-memory check in virtio_features_ok(), on the
+	// features the driver will see.  Never overridden.
+	if (verdict != Verdict::Refuse && restricted) {
+		const Feat view = (offered & ~clr) | set;
+		if (!view.test(VDP_F_VERSION_1) || !view.test(VDP_F_ACCESS_PLATFORM)) {
+			verdict = Verdict::Refuse;
+			path = Path::None;
+			reason = Reason::RestrictedMem;
+			err = kENODEV;
+		}
+	}
+
+	out->verdict = u8(verdict);
+	out->reason = u8(reason);
+	if (mode == VDP_MODE_AUDIT) {
+		out->audit = 1;
+		out->path = u8(stock_refused ? Path::None : stock_path);
+		out->err = stock_refused ? kENODEV : 0;
+		return;
+	}
+	out->path = u8(path);
+	out->err = err;
+	set.to(out->driver_set);
+	clr.to(out->driver_clear);
+	hide.to(out->device_hide);
+	out->install_direct_path = install ? 1 : 0;
+	out->edits = (set.any() || clr.any() || hide.any() || install || rule_refusal) ? 1 : 0;
+}
+
+int vdp_append_builtin(struct vdp_table *table, vdp_u8 pseries_bounce)
+{
+	if (!table)
+		return -1;
+	if (pseries_bounce == VDP_PSERIES_BOUNCE_OFF)
+		return 0;
+	if (pseries_bounce != VDP_PSERIES_BOUNCE_AUTO && pseries_bounce != VDP_PSERIES_BOUNCE_ON)
+		return -1;
+	if (table->count >= VDP_MAX_RULES)
+		return -1;
+	vdp_rule &r = table->rules[table->count];
+	unsigned char *bytes = reinterpret_cast<unsigned char *>(&r);
+	for (vdp_size i = 0; i < sizeof(r); i++)
+		bytes[i] = 0;
+	r.match = VDP_MATCH_LACKS | VDP_MATCH_PLATFORM;
+	vdp_feat_set(&r.lacks, VDP_F_ACCESS_PLATFORM);
+	r.platform = VDP_PLAT_PSERIES;
+	if (pseries_bounce == VDP_PSERIES_BOUNCE_AUTO)
+		r.platform |= VDP_PLAT_SECURE;
+	r.action = VDP_ACTION_DIRECT;
+	r.fallback = VDP_FALLBACK_STOCK;
+	r.flags = VDP_RULE_BUILTIN;
+	table->count++;
+	return 0;
+}
+
+} // extern "C"

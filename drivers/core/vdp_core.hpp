@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// Private helpers of the freestanding C++ policy core.  Nothing here
+// includes a kernel or library header: only the C ABI contract.  No
+// exceptions, RTTI, allocation, floating point or static constructors.
+#ifndef VDP_CORE_HPP
+#define VDP_CORE_HPP
+
+#include "../../include/virtio_dma_policy.h"
+
+namespace vdp {
+
+// ------------------------------------------------------------------
+// Internal enum classes (the extern "C" layer converts to/from vdp_u8)
+// ------------------------------------------------------------------
+
+enum class Gen : vdp_u8 { V6_1 = VDP_GEN_6_1, V6_12 = VDP_GEN_6_12, V7 = VDP_GEN_7 };
+enum class Action : vdp_u8 {
+	Auto = VDP_ACTION_AUTO,
+	Dma = VDP_ACTION_DMA,
+	Direct = VDP_ACTION_DIRECT,
+	Physical = VDP_ACTION_PHYSICAL,
+	Refuse = VDP_ACTION_REFUSE,
+};
+enum class Verdict : vdp_u8 {
+	Auto = VDP_VERDICT_AUTO,
+	Dma = VDP_VERDICT_DMA,
+	Direct = VDP_VERDICT_DIRECT,
+	Physical = VDP_VERDICT_PHYSICAL,
+	Refuse = VDP_VERDICT_REFUSE,
+	NotApplied = VDP_VERDICT_NOT_APPLIED,
+};
+enum class Path : vdp_u8 {
+	None = VDP_PATH_NONE,
+	DmaIommu = VDP_PATH_DMA_IOMMU,
+	DmaDirect = VDP_PATH_DMA_DIRECT,
+	Physical = VDP_PATH_PHYSICAL,
+};
+enum class Reason : vdp_u8 {
+	StockAccessPlatform = VDP_REASON_STOCK_ACCESS_PLATFORM,
+	StockQuirk = VDP_REASON_STOCK_QUIRK,
+	StockXen = VDP_REASON_STOCK_XEN,
+	RestrictedMem = VDP_REASON_RESTRICTED_MEM,
+	RuleAuto = VDP_REASON_RULE_AUTO,
+	RuleDma = VDP_REASON_RULE_DMA,
+	RuleDirect = VDP_REASON_RULE_DIRECT,
+	RulePhysical = VDP_REASON_RULE_PHYSICAL,
+	RuleRefuse = VDP_REASON_RULE_REFUSE,
+	UnsafeTranslatingNoBit33 = VDP_REASON_UNSAFE_TRANSLATING_NO_BIT33,
+	UnsafeDirectBit33Translating = VDP_REASON_UNSAFE_DIRECT_BIT33_TRANSLATING,
+	UnsafeNoDirectPath = VDP_REASON_UNSAFE_NO_DIRECT_PATH,
+	UnsafePhysicalRestricted = VDP_REASON_UNSAFE_PHYSICAL_RESTRICTED,
+	UnsafeXen = VDP_REASON_UNSAFE_XEN,
+	AlreadyBound = VDP_REASON_ALREADY_BOUND,
+};
+
+constexpr vdp_s32 kENODEV = -19;
+
+template <typename E> constexpr vdp_u8 u8(E e) { return static_cast<vdp_u8>(e); }
+
+// ------------------------------------------------------------------
+// Feature sets as a small value type
+// ------------------------------------------------------------------
+
+struct Feat {
+	vdp_u64 w[VDP_FEATURE_WORDS];
+
+	static constexpr Feat none() { return Feat{{0, 0}}; }
+	static constexpr Feat bit(unsigned b)
+	{
+		Feat f{{0, 0}};
+		if (b < VDP_FEATURE_BITS)
+			f.w[b / 64] = vdp_u64(1) << (b % 64);
+		return f;
+	}
+	// bits [lo, hi)
+	static constexpr Feat range(unsigned lo, unsigned hi)
+	{
+		Feat f{{0, 0}};
+		for (unsigned b = lo; b < hi && b < VDP_FEATURE_BITS; b++)
+			f.w[b / 64] |= vdp_u64(1) << (b % 64);
+		return f;
+	}
+	static Feat from(const vdp_features &c)
+	{
+		return Feat{{c.w[0], c.w[1]}};
+	}
+	void to(vdp_features &c) const
+	{
+		c.w[0] = w[0];
+		c.w[1] = w[1];
+	}
+	constexpr bool test(unsigned b) const
+	{
+		return b < VDP_FEATURE_BITS && ((w[b / 64] >> (b % 64)) & 1);
+	}
+	constexpr bool any() const { return (w[0] | w[1]) != 0; }
+	constexpr Feat operator&(const Feat &o) const
+	{
+		return Feat{{w[0] & o.w[0], w[1] & o.w[1]}};
+	}
+	constexpr Feat operator|(const Feat &o) const
+	{
+		return Feat{{w[0] | o.w[0], w[1] | o.w[1]}};
+	}
+	constexpr Feat operator~() const { return Feat{{~w[0], ~w[1]}}; }
+	constexpr bool operator==(const Feat &o) const
+	{
+		return w[0] == o.w[0] && w[1] == o.w[1];
+	}
+	constexpr bool intersects(const Feat &o) const
+	{
+		return ((w[0] & o.w[0]) | (w[1] & o.w[1])) != 0;
+	}
+	constexpr bool contains(const Feat &o) const
+	{
+		return (w[0] & o.w[0]) == o.w[0] && (w[1] & o.w[1]) == o.w[1];
+	}
+};
+
+inline bool feat_any(const vdp_features &f) { return (f.w[0] | f.w[1]) != 0; }
+
+// A generation's VIRTIO_TRANSPORT_F_END (exclusive) and the transport
+// bits vring_transport_features() keeps.  Unknown generations are
+// treated as the newest one.
+constexpr unsigned transport_end(vdp_u8 gen) { return gen == VDP_GEN_6_1 ? 41u : 42u; }
+Feat transport_keep(vdp_u8 gen);
+constexpr unsigned feature_width(vdp_u8 gen)
+{
+	return (gen == VDP_GEN_6_1 || gen == VDP_GEN_6_12) ? 64u : 128u;
+}
+
+// ------------------------------------------------------------------
+// Small string helpers (no libc)
+// ------------------------------------------------------------------
+
+// Bounded NUL-terminated length.
+inline vdp_size strnlen_(const char *s, vdp_size max)
+{
+	vdp_size n = 0;
+	while (n < max && s[n])
+		n++;
+	return n;
+}
+
+// Does the token [s, s+n) equal the NUL-terminated literal lit?
+inline bool tok_eq(const char *s, vdp_size n, const char *lit)
+{
+	vdp_size i = 0;
+	for (; i < n; i++)
+		if (lit[i] == '\0' || lit[i] != s[i])
+			return false;
+	return lit[i] == '\0';
+}
+
+// Lookup helpers over switch-based tables (no relocated pointer arrays
+// of mutable data): returns true and the value when the token is known.
+bool lookup_device_id(const char *s, vdp_size n, vdp_u32 *out);
+const char *device_id_name(vdp_u32 id); // nullptr if it has none
+bool lookup_transport(const char *s, vdp_size n, vdp_u8 *out);
+bool lookup_arch(const char *s, vdp_size n, vdp_u8 *out);
+bool lookup_action(const char *s, vdp_size n, vdp_u8 *out);
+bool lookup_platform_flag(const char *s, vdp_size n, vdp_u32 *out);
+const char *platform_flag_name(unsigned bit); // bit index 0..4
+
+// Rule matching with the platform flags precomputed.
+bool rule_matches(const vdp_rule &r, const vdp_device &dev, const vdp_platform &plat,
+		  vdp_u32 plat_flags);
+
+} // namespace vdp
+
+#endif

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * virtio_dma_policy: declarations shared by the C glue files.
+ *
+ *   vdp_main.c     module parameters, the active rule table, init/exit
+ *   vdp_hook.c     the virtio bus notifier, per-device state, the
+ *                  per-device virtio_config_ops copy
+ *   vdp_facts.c    facts about a device and the platform
+ *   vdp_debugfs.c  /sys/kernel/debug/virtio_dma_policy/
+ *   vdp_trace.c    the virtio_dma_policy:decision tracepoint
+ *   compat.h       every kernel-version / architecture difference
+ */
+#ifndef VDP_H
+#define VDP_H
+
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/seq_file.h>
+#include <linux/virtio.h>
+#include <linux/virtio_config.h>
+
+#include "compat.h"
+
+/* What the devices file says about the prediction. */
+enum vdp_prediction {
+	VDP_PREDICTION_NONE = 0,	/* '-': not known (yet)            */
+	VDP_PREDICTION_MATCH = 1,
+	VDP_PREDICTION_MISMATCH = 2,
+};
+
+/* Where a device is in its life, as far as this module knows. */
+enum vdp_state {
+	VDP_STATE_SEEN = 0,		/* no driver bound while we watched */
+	VDP_STATE_ALREADY_BOUND = 1,	/* bound before the module loaded   */
+	VDP_STATE_DECIDED = 2,		/* a decision was taken at bind     */
+};
+
+/*
+ * One per virtio device seen, in vdp_entries keyed by vdev->index.
+ * Written under vdp_dev_lock (and, for bind/unbind, the device lock).
+ * The get/finalize_features wrappers read orig and the edits locklessly
+ * under RCU: entries are freed with kfree_rcu() only after the device
+ * was removed from the bus.
+ */
+struct vdp_entry {
+	struct rcu_head rcu;
+	struct virtio_device *vdev;	/* reference held (get_device)     */
+	struct device *dma_dev;		/* where a direct path was put     */
+	const struct virtio_config_ops *orig;	/* the transport's ops     */
+	struct virtio_config_ops ops;	/* our copy while hooked           */
+	struct vdp_device dev;
+	struct vdp_platform plat;
+	struct vdp_dma_facts dma;
+	struct vdp_decision dec;
+	struct vdp_features negotiated;
+	struct vdp_features predicted;
+	struct vdp_dma_state dma_state;
+	u8 state;			/* enum vdp_state                  */
+	u8 fallback;			/* the matching rule's else=       */
+	u8 prediction;			/* enum vdp_prediction             */
+	bool have_offered;
+	bool have_negotiated;
+	bool have_prediction;
+	bool hooked;			/* vdev->config == &ops, module ref */
+	bool bound;
+};
+
+/* vdp_main.c */
+void vdp_policy_decide(const struct vdp_device *dev,
+		       const struct vdp_platform *plat,
+		       const struct vdp_dma_facts *dma,
+		       struct vdp_decision *out, u8 *fallback);
+int vdp_rules_show(struct seq_file *m, void *unused);
+
+/* vdp_hook.c */
+int vdp_hook_init(void);
+void vdp_hook_exit(void);
+int vdp_devices_show(struct seq_file *m, void *unused);
+int vdp_reprobe(const char *name);
+
+/* vdp_facts.c */
+void vdp_gather(struct virtio_device *vdev,
+		const struct virtio_config_ops *ops, bool read_features,
+		struct vdp_device *dev, struct vdp_platform *plat,
+		struct vdp_dma_facts *dma);
+u8 vdp_stock_path(const struct vdp_features *features,
+		  const struct vdp_platform *plat,
+		  const struct vdp_dma_facts *dma);
+
+/* vdp_debugfs.c */
+void vdp_debugfs_init(void);
+void vdp_debugfs_exit(void);
+
+/* vdp_trace.c */
+void vdp_trace_decision(const struct vdp_entry *e);
+
+#endif /* VDP_H */

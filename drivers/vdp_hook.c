@@ -1,0 +1,690 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio_dma_policy: the hook on the virtio bus.
+ *
+ * The virtio bus is not exported: registering a virtio_driver with an
+ * empty id table fills in its driver.bus, which is all we need for
+ * bus_register_notifier().  The notifications used:
+ *
+ *   BUS_NOTIFY_ADD_DEVICE      remember the device (devices file)
+ *   BUS_NOTIFY_BIND_DRIVER     before the driver's probe, hence before
+ *                              virtio_dev_probe() negotiates features:
+ *                              gather facts, decide, and if the decision
+ *                              edits anything give the device a private
+ *                              copy of its virtio_config_ops whose
+ *                              get_features / get_extended_features /
+ *                              finalize_features apply the edits (and
+ *                              install a direct DMA path if asked);
+ *                              takes a module reference
+ *   BUS_NOTIFY_BOUND_DRIVER    record the negotiated features, compare
+ *                              them with the core's prediction
+ *   BUS_NOTIFY_DRIVER_NOT_BOUND / BUS_NOTIFY_UNBOUND_DRIVER
+ *                              restore the transport's ops and the DMA
+ *                              state, drop the module reference
+ *   BUS_NOTIFY_REMOVED_DEVICE  forget the device
+ *
+ * The ops copy stays installed for as long as a driver is bound: virtio
+ * writes vdev->features again on restore (resume), and virtqueues latch
+ * use_dma_api at creation.  The module reference keeps rmmod from
+ * pulling the code out from under a bound device (rmmod: -EBUSY).
+ *
+ * Devices bound before the module loaded are reported (not-applied,
+ * already-bound) and never touched; reprobe one through the debugfs
+ * "reprobe" file or by unbinding and binding its driver in sysfs.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/notifier.h>
+#include <linux/slab.h>
+#include <linux/xarray.h>
+
+#include "vdp.h"
+
+/* vdp_dev_lock protects vdp_entries and every entry's fields. */
+static DEFINE_MUTEX(vdp_dev_lock);
+static DEFINE_XARRAY(vdp_entries);
+static const struct bus_type *vdp_bus;
+
+/* ------------------------------------------------------------------ */
+/* Feature-set helpers                                                 */
+/* ------------------------------------------------------------------ */
+
+static void vdp_edit(struct vdp_features *f, const struct vdp_decision *d)
+{
+	unsigned int i;
+
+	for (i = 0; i < VDP_FEATURE_WORDS; i++)
+		f->w[i] = (f->w[i] & ~d->driver_clear.w[i]) | d->driver_set.w[i];
+}
+
+static bool vdp_feat_equal(const struct vdp_features *a,
+			   const struct vdp_features *b)
+{
+	return !memcmp(a, b, sizeof(*a));
+}
+
+/* ------------------------------------------------------------------ */
+/* The per-device config ops                                           */
+/* ------------------------------------------------------------------ */
+
+/* What a wrapper needs, copied from the entry under RCU. */
+struct vdp_view {
+	const struct virtio_config_ops *orig;
+	struct vdp_decision dec;
+};
+
+static bool vdp_get_view(struct virtio_device *vdev, struct vdp_view *v)
+{
+	struct vdp_entry *e;
+	bool ok = false;
+
+	rcu_read_lock();
+	e = xa_load(&vdp_entries, vdev->index);
+	if (e && e->vdev == vdev && e->orig) {
+		v->orig = e->orig;
+		v->dec = e->dec;
+		ok = true;
+	}
+	rcu_read_unlock();
+	WARN_ON_ONCE(!ok);
+	return ok;
+}
+
+static u64 vdp_get_features(struct virtio_device *vdev)
+{
+	struct vdp_view v;
+	u64 f;
+
+	if (!vdp_get_view(vdev, &v))
+		return 0;
+	f = v.orig->get_features(vdev);
+	return (f & ~v.dec.driver_clear.w[0]) | v.dec.driver_set.w[0];
+}
+
+static void vdp_get_extended_features(struct virtio_device *vdev, u64 *f)
+{
+	struct vdp_view v;
+	unsigned int i;
+
+	for (i = 0; i < VDP_KERNEL_FEATURE_WORDS; i++)
+		f[i] = 0;
+	if (!vdp_get_view(vdev, &v))
+		return;
+	vdp_compat_call_extended(vdev, v.orig, f);
+	for (i = 0; i < VDP_KERNEL_FEATURE_WORDS && i < VDP_FEATURE_WORDS; i++)
+		f[i] = (f[i] & ~v.dec.driver_clear.w[i]) |
+		       v.dec.driver_set.w[i];
+}
+
+/*
+ * The transport never sees the device_hide bits (features we show the
+ * driver that the device did not offer; legacy virtio-pci BUG()s on
+ * anything above bit 31): clear them, finalize, set them back.
+ * A refusal fails here, before the driver's probe: -ENODEV.
+ */
+static int vdp_finalize_features(struct virtio_device *vdev)
+{
+	struct vdp_features cur, hidden;
+	struct vdp_view v;
+	unsigned int i;
+	int ret;
+
+	if (!vdp_get_view(vdev, &v))
+		return -ENODEV;
+	if (v.dec.err)
+		return v.dec.err;
+
+	vdp_compat_read_features(vdev, &cur);
+	for (i = 0; i < VDP_FEATURE_WORDS; i++) {
+		hidden.w[i] = cur.w[i] & v.dec.device_hide.w[i];
+		cur.w[i] &= ~v.dec.device_hide.w[i];
+	}
+	vdp_compat_write_features(vdev, &cur);
+
+	ret = v.orig->finalize_features(vdev);
+
+	vdp_compat_read_features(vdev, &cur);
+	for (i = 0; i < VDP_FEATURE_WORDS; i++)
+		cur.w[i] |= hidden.w[i];
+	vdp_compat_write_features(vdev, &cur);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* Entries                                                             */
+/* ------------------------------------------------------------------ */
+
+static struct vdp_entry *vdp_lookup(struct virtio_device *vdev)
+{
+	struct vdp_entry *e = xa_load(&vdp_entries, vdev->index);
+
+	lockdep_assert_held(&vdp_dev_lock);
+	return e && e->vdev == vdev ? e : NULL;
+}
+
+static void vdp_entry_free(struct vdp_entry *e)
+{
+	put_device(&e->vdev->dev);
+	kfree_rcu(e, rcu);
+}
+
+/* Find or create the entry of a device; NULL if out of memory. */
+static struct vdp_entry *vdp_entry_get(struct virtio_device *vdev)
+{
+	struct vdp_entry *e, *stale;
+
+	lockdep_assert_held(&vdp_dev_lock);
+	e = vdp_lookup(vdev);
+	if (e)
+		return e;
+
+	e = kzalloc(sizeof(*e), GFP_KERNEL);
+	if (!e)
+		return NULL;
+	e->vdev = vdev;
+	e->dec.rule = -1;
+	get_device(&vdev->dev);
+	vdp_gather(vdev, vdev->config, false, &e->dev, &e->plat, &e->dma);
+
+	stale = xa_store(&vdp_entries, vdev->index, e, GFP_KERNEL);
+	if (xa_is_err(stale)) {
+		put_device(&vdev->dev);
+		kfree(e);
+		return NULL;
+	}
+	/* An index is reused only after REMOVED_DEVICE; be safe anyway. */
+	if (stale && !WARN_ON_ONCE(stale->hooked))
+		vdp_entry_free(stale);
+	return e;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reporting                                                           */
+/* ------------------------------------------------------------------ */
+
+static const char *vdp_rule_str(const struct vdp_decision *d, char *buf,
+				size_t size)
+{
+	if (d->rule < 0)
+		return "-";
+	snprintf(buf, size, "%d", d->rule);
+	return buf;
+}
+
+static void vdp_report(const struct vdp_entry *e)
+{
+	char rule[16];
+
+	dev_info(&e->vdev->dev,
+		 "dma policy: decision=%s%s path=%s reason=%s rule=%s parent=%s\n",
+		 e->dec.audit ? "audit:" : "", vdp_verdict_name(e->dec.verdict),
+		 vdp_path_name(e->dec.path), vdp_reason_token(e->dec.reason),
+		 vdp_rule_str(&e->dec, rule, sizeof(rule)),
+		 e->dev.bus[0] ? e->dev.bus : "-");
+	vdp_trace_decision(e);
+}
+
+/* ------------------------------------------------------------------ */
+/* Applying and undoing a decision                                     */
+/* ------------------------------------------------------------------ */
+
+/* Applying failed: keep stock behaviour or refuse, as the rule says. */
+static void vdp_fall_back(struct vdp_entry *e)
+{
+	struct vdp_decision *d = &e->dec;
+
+	memset(&d->driver_set, 0, sizeof(d->driver_set));
+	memset(&d->driver_clear, 0, sizeof(d->driver_clear));
+	memset(&d->device_hide, 0, sizeof(d->device_hide));
+	d->install_direct_path = 0;
+	d->reason = VDP_REASON_UNSAFE_NO_DIRECT_PATH;
+	if (e->fallback == VDP_FALLBACK_REFUSE) {
+		d->verdict = VDP_VERDICT_REFUSE;
+		d->path = VDP_PATH_NONE;
+		d->err = -ENODEV;
+		d->edits = 1;
+	} else {
+		d->verdict = VDP_VERDICT_NOT_APPLIED;
+		d->path = vdp_stock_path(&e->dev.offered, &e->plat, &e->dma);
+		d->err = 0;
+		d->edits = 0;
+	}
+}
+
+/*
+ * Hook only when the decision edits something (a rule refusal counts).
+ * A refusal without edits is upstream's own restricted-memory check,
+ * which virtio_features_ok() performs by itself: leave it to upstream.
+ */
+static bool vdp_needs_hook(const struct vdp_decision *d)
+{
+	return !d->audit && d->edits;
+}
+
+/* Called with the device lock and vdp_dev_lock held, before probe. */
+static void vdp_install(struct vdp_entry *e,
+			const struct virtio_config_ops *orig)
+{
+	struct virtio_device *vdev = e->vdev;
+
+	if (!try_module_get(THIS_MODULE)) {
+		/* Being unloaded: behave as if we were not here. */
+		e->fallback = VDP_FALLBACK_STOCK;
+		vdp_fall_back(e);
+		return;
+	}
+
+	if (e->dec.install_direct_path) {
+		e->dma_dev = vdp_compat_dma_dev(vdev);
+		if (vdp_compat_install_direct(e->dma_dev, &e->dma_state)) {
+			dev_warn(&vdev->dev,
+				 "dma policy: no direct DMA path for %s, falling back\n",
+				 e->dev.bus);
+			vdp_fall_back(e);
+			if (!vdp_needs_hook(&e->dec)) {
+				module_put(THIS_MODULE);
+				return;
+			}
+		}
+	}
+
+	e->orig = orig;
+	e->ops = *orig;
+	if (orig->get_features)
+		e->ops.get_features = vdp_get_features;
+	vdp_compat_wrap_extended(&e->ops, orig, vdp_get_extended_features);
+	e->ops.finalize_features = vdp_finalize_features;
+	e->hooked = true;
+	/* Publish the edits (read under RCU by the wrappers) before the ops. */
+	smp_store_release(&vdev->config, &e->ops);
+}
+
+/* Called with vdp_dev_lock held once no driver uses the device. */
+static void vdp_restore(struct vdp_entry *e)
+{
+	if (!e->hooked)
+		return;
+	/* Nobody else should have replaced our ops; restore regardless. */
+	WARN_ON_ONCE(READ_ONCE(e->vdev->config) != &e->ops);
+	WRITE_ONCE(e->vdev->config, e->orig);
+	vdp_compat_restore_direct(e->dma_dev, &e->dma_state);
+	e->hooked = false;
+	module_put(THIS_MODULE);
+}
+
+/* The core's prediction of the negotiated features, from driver tables. */
+static void vdp_predict(struct vdp_entry *e, struct virtio_driver *drv)
+{
+	struct vdp_features offered = e->dev.offered;
+	struct vdp_features f, fl;
+	unsigned int i;
+
+	e->have_prediction = false;
+	e->prediction = VDP_PREDICTION_NONE;
+	if (!drv || e->dec.err)
+		return;		/* refused: nothing will be negotiated */
+
+	memset(&f, 0, sizeof(f));
+	memset(&fl, 0, sizeof(fl));
+	for (i = 0; i < drv->feature_table_size; i++)
+		vdp_feat_set(&f, drv->feature_table[i]);
+	if (drv->feature_table_legacy)
+		for (i = 0; i < drv->feature_table_size_legacy; i++)
+			vdp_feat_set(&fl, drv->feature_table_legacy[i]);
+	if (vdp_needs_hook(&e->dec))
+		vdp_edit(&offered, &e->dec);
+	vdp_predict_negotiated(e->plat.gen, &e->dev, &offered, &f, &fl,
+			       !!drv->feature_table_legacy, &e->predicted);
+	e->have_prediction = true;
+}
+
+/* ------------------------------------------------------------------ */
+/* Notifications                                                       */
+/* ------------------------------------------------------------------ */
+
+static void vdp_on_add(struct virtio_device *vdev)
+{
+	mutex_lock(&vdp_dev_lock);
+	if (!vdp_entry_get(vdev))
+		dev_warn(&vdev->dev, "dma policy: out of memory, not tracked\n");
+	mutex_unlock(&vdp_dev_lock);
+}
+
+static void vdp_on_bind(struct virtio_device *vdev)
+{
+	const struct virtio_config_ops *orig = vdev->config;
+	struct virtio_driver *drv = NULL;
+	struct vdp_entry *e;
+
+	if (vdev->dev.driver)
+		drv = drv_to_virtio(vdev->dev.driver);
+
+	mutex_lock(&vdp_dev_lock);
+	e = vdp_entry_get(vdev);
+	if (!e) {
+		mutex_unlock(&vdp_dev_lock);
+		dev_warn(&vdev->dev,
+			 "dma policy: out of memory, stock behaviour\n");
+		return;
+	}
+	if (e->hooked) {
+		/* Probed again without an unbind (driver core test mode). */
+		mutex_unlock(&vdp_dev_lock);
+		return;
+	}
+
+	vdp_gather(vdev, orig, true, &e->dev, &e->plat, &e->dma);
+	e->have_offered = true;
+	e->have_negotiated = false;
+	e->bound = false;
+	memset(&e->dma_state, 0, sizeof(e->dma_state));
+	vdp_policy_decide(&e->dev, &e->plat, &e->dma, &e->dec, &e->fallback);
+	e->state = VDP_STATE_DECIDED;
+	if (vdp_needs_hook(&e->dec))
+		vdp_install(e, orig);
+	vdp_predict(e, drv);
+	vdp_report(e);
+	mutex_unlock(&vdp_dev_lock);
+}
+
+static void vdp_on_bound(struct virtio_device *vdev)
+{
+	struct vdp_entry *e;
+
+	mutex_lock(&vdp_dev_lock);
+	e = vdp_lookup(vdev);
+	if (e) {
+		vdp_compat_read_features(vdev, &e->negotiated);
+		e->have_negotiated = true;
+		e->bound = true;
+		if (e->have_prediction) {
+			bool same = vdp_feat_equal(&e->predicted,
+						   &e->negotiated);
+
+			e->prediction = same ? VDP_PREDICTION_MATCH :
+					       VDP_PREDICTION_MISMATCH;
+			if (!same)
+				dev_info(&vdev->dev,
+					 "dma policy: negotiated 0x%llx%016llx, predicted 0x%llx%016llx\n",
+					 e->negotiated.w[1], e->negotiated.w[0],
+					 e->predicted.w[1], e->predicted.w[0]);
+		}
+	}
+	mutex_unlock(&vdp_dev_lock);
+}
+
+static void vdp_on_unbound(struct virtio_device *vdev)
+{
+	struct vdp_entry *e;
+
+	mutex_lock(&vdp_dev_lock);
+	e = vdp_lookup(vdev);
+	if (e) {
+		vdp_restore(e);
+		e->bound = false;
+	}
+	mutex_unlock(&vdp_dev_lock);
+}
+
+static void vdp_on_removed(struct virtio_device *vdev)
+{
+	struct vdp_entry *e;
+
+	mutex_lock(&vdp_dev_lock);
+	e = vdp_lookup(vdev);
+	if (e) {
+		vdp_restore(e);
+		xa_erase(&vdp_entries, vdev->index);
+	}
+	mutex_unlock(&vdp_dev_lock);
+	if (e)
+		vdp_entry_free(e);
+}
+
+static int vdp_bus_notify(struct notifier_block *nb, unsigned long action,
+			  void *data)
+{
+	struct virtio_device *vdev = dev_to_virtio((struct device *)data);
+
+	switch (action) {
+	case BUS_NOTIFY_ADD_DEVICE:
+		vdp_on_add(vdev);
+		break;
+	case BUS_NOTIFY_BIND_DRIVER:
+		vdp_on_bind(vdev);
+		break;
+	case BUS_NOTIFY_BOUND_DRIVER:
+		vdp_on_bound(vdev);
+		break;
+	case BUS_NOTIFY_DRIVER_NOT_BOUND:
+	case BUS_NOTIFY_UNBOUND_DRIVER:
+		vdp_on_unbound(vdev);
+		break;
+	case BUS_NOTIFY_REMOVED_DEVICE:
+		vdp_on_removed(vdev);
+		break;
+	default:
+		break;
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block vdp_nb = {
+	.notifier_call = vdp_bus_notify,
+};
+
+/* ------------------------------------------------------------------ */
+/* Devices present at load time                                        */
+/* ------------------------------------------------------------------ */
+
+static int vdp_scan_one(struct device *dev, void *unused)
+{
+	struct virtio_device *vdev = dev_to_virtio(dev);
+	struct vdp_entry *e;
+
+	device_lock(dev);
+	mutex_lock(&vdp_dev_lock);
+	e = vdp_entry_get(vdev);
+	/* Under the device lock a driver is either fully bound or absent. */
+	if (e && e->state == VDP_STATE_SEEN && dev->driver) {
+		vdp_gather(vdev, vdev->config, true, &e->dev, &e->plat,
+			   &e->dma);
+		e->have_offered = true;
+		vdp_compat_read_features(vdev, &e->negotiated);
+		e->have_negotiated = true;
+		e->bound = true;
+		e->state = VDP_STATE_ALREADY_BOUND;
+		memset(&e->dec, 0, sizeof(e->dec));
+		e->dec.requested = VDP_ACTION_AUTO;
+		e->dec.verdict = VDP_VERDICT_NOT_APPLIED;
+		e->dec.reason = VDP_REASON_ALREADY_BOUND;
+		e->dec.rule = -1;
+		e->dec.path = vdp_stock_path(&e->negotiated, &e->plat, &e->dma);
+		vdp_report(e);
+	}
+	mutex_unlock(&vdp_dev_lock);
+	device_unlock(dev);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Finding the bus                                                     */
+/* ------------------------------------------------------------------ */
+
+static const struct virtio_device_id vdp_no_ids[] = {
+	{ 0 },
+};
+
+static int vdp_finder_probe(struct virtio_device *vdev)
+{
+	return -ENODEV;		/* never matches: the id table is empty */
+}
+
+static void vdp_finder_remove(struct virtio_device *vdev)
+{
+}
+
+static struct virtio_driver vdp_finder = {
+	.driver.name = KBUILD_MODNAME "_bus_finder",
+	.id_table = vdp_no_ids,
+	.probe = vdp_finder_probe,
+	.remove = vdp_finder_remove,
+};
+
+int vdp_hook_init(void)
+{
+	int ret;
+
+	ret = register_virtio_driver(&vdp_finder);
+	if (ret) {
+		pr_err("cannot register on the virtio bus: %d\n", ret);
+		return ret;
+	}
+	vdp_bus = vdp_finder.driver.bus;
+	unregister_virtio_driver(&vdp_finder);
+	if (!vdp_bus) {
+		pr_err("virtio bus not found\n");
+		return -ENODEV;
+	}
+
+	ret = bus_register_notifier(vdp_compat_bus(vdp_bus), &vdp_nb);
+	if (ret) {
+		pr_err("cannot watch the virtio bus: %d\n", ret);
+		return ret;
+	}
+	bus_for_each_dev(vdp_compat_bus(vdp_bus), NULL, NULL, vdp_scan_one);
+	return 0;
+}
+
+void vdp_hook_exit(void)
+{
+	struct vdp_entry *e;
+	unsigned long idx;
+
+	/* Waits for notifications in flight. */
+	bus_unregister_notifier(vdp_compat_bus(vdp_bus), &vdp_nb);
+
+	mutex_lock(&vdp_dev_lock);
+	xa_for_each(&vdp_entries, idx, e) {
+		/* Module references make this impossible; be safe anyway. */
+		if (WARN_ON_ONCE(e->hooked))
+			vdp_restore(e);
+		xa_erase(&vdp_entries, idx);
+		vdp_entry_free(e);
+	}
+	mutex_unlock(&vdp_dev_lock);
+	/* kfree_rcu() callbacks are kfree(): nothing of ours to wait for. */
+}
+
+/* ------------------------------------------------------------------ */
+/* debugfs                                                             */
+/* ------------------------------------------------------------------ */
+
+static void vdp_put_features(struct seq_file *m, bool have,
+			     const struct vdp_features *f)
+{
+	if (!have)
+		seq_puts(m, " -");
+	else if (f->w[1])
+		seq_printf(m, " 0x%llx%016llx", f->w[1], f->w[0]);
+	else
+		seq_printf(m, " 0x%llx", f->w[0]);
+}
+
+static const char *const vdp_iommu_names[VDP_IOMMU_COUNT] = {
+	[VDP_IOMMU_NONE] = "none",
+	[VDP_IOMMU_IDENTITY] = "identity",
+	[VDP_IOMMU_TRANSLATING] = "translating",
+};
+
+static const char *const vdp_prediction_names[] = {
+	[VDP_PREDICTION_NONE] = "-",
+	[VDP_PREDICTION_MATCH] = "match",
+	[VDP_PREDICTION_MISMATCH] = "mismatch",
+};
+
+/*
+ * /sys/kernel/debug/virtio_dma_policy/devices: a header line starting
+ * with '#', then one line per virtio device seen, space separated:
+ *
+ *   name        virtio device name (virtio0)
+ *   id          virtio device id (decimal)
+ *   transport   pci | pci-legacy | mmio | ccw | other
+ *   parent      the transport's device (0000:00:04.0), '-' if none
+ *   offered     features the device offers, hex; '-' until read
+ *   negotiated  features the driver ended up with, hex; '-' until bound
+ *   decision    verdict token (auto, dma, direct, physical, refuse,
+ *               not-applied), prefixed 'audit:' in audit mode; '-' if
+ *               no driver was bound since the module loaded
+ *   path        dma-api-iommu | dma-api-direct | physical | none | '-'
+ *   rule        index of the matching rule in the rules file, or '-'
+ *   reason      reason token (stock-quirk, rule-direct, already-bound...)
+ *   prediction  match | mismatch | '-': the core's prediction of the
+ *               negotiated features against what virtio negotiated
+ *   hooked      1 while the device runs with edited config ops
+ *   iommu       none | identity | translating: the DMA device's IOMMU
+ *               as the DMA API sees it ('-' until gathered)
+ *   direct      1 if the DMA API can be made direct (or already is)
+ */
+int vdp_devices_show(struct seq_file *m, void *unused)
+{
+	struct vdp_entry *e;
+	unsigned long idx;
+	char rule[16];
+
+	seq_puts(m, "# name id transport parent offered negotiated decision path rule reason prediction hooked iommu direct\n");
+	mutex_lock(&vdp_dev_lock);
+	xa_for_each(&vdp_entries, idx, e) {
+		bool decided = e->state != VDP_STATE_SEEN;
+
+		seq_printf(m, "%s %u %s %s", e->dev.name, e->dev.device_id,
+			   vdp_transport_name(e->dev.transport),
+			   e->dev.bus[0] ? e->dev.bus : "-");
+		vdp_put_features(m, e->have_offered, &e->dev.offered);
+		vdp_put_features(m, e->have_negotiated && e->bound,
+				 &e->negotiated);
+		if (decided)
+			seq_printf(m, " %s%s %s %s %s",
+				   e->dec.audit ? "audit:" : "",
+				   vdp_verdict_name(e->dec.verdict),
+				   vdp_path_name(e->dec.path),
+				   vdp_rule_str(&e->dec, rule, sizeof(rule)),
+				   vdp_reason_token(e->dec.reason));
+		else
+			seq_puts(m, " - - - -");
+		seq_printf(m, " %s %d %s %u\n",
+			   vdp_prediction_names[e->prediction], e->hooked,
+			   e->have_offered ? vdp_iommu_names[e->dma.iommu] : "-",
+			   e->dma.direct_path);
+	}
+	mutex_unlock(&vdp_dev_lock);
+	return 0;
+}
+
+/*
+ * debugfs "reprobe": unbind the named virtio device's driver (if any)
+ * and probe it again, so that the current rules decide for it.  Only
+ * for devices that are not in use: unbinding a disk with mounted file
+ * systems behaves like a hot-unplug.  Returns 0 if a driver is bound
+ * afterwards, -ENODEV if not (no driver, or the probe failed: a
+ * refusal), -ENODEV also for an unknown name.
+ */
+int vdp_reprobe(const char *name)
+{
+	struct device *dev;
+	int ret;
+
+	dev = bus_find_device_by_name(vdp_compat_bus(vdp_bus), NULL, name);
+	if (!dev)
+		return -ENODEV;
+	dev_info(dev, "dma policy: reprobe requested\n");
+	device_release_driver(dev);
+	ret = device_attach(dev);
+	put_device(dev);
+	/* 1: a driver is bound; 0: none matched or its probe failed. */
+	if (ret < 0)
+		return ret;
+	return ret ? 0 : -ENODEV;
+}
+

@@ -1,0 +1,445 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * virtio_dma_policy: the only contract between the C kernel glue and the
+ * freestanding C++ policy core (drivers/core/).
+ *
+ * Everything here is plain C: fixed-width integers, plain structs, enums
+ * with explicit values and extern "C" functions.  The core never allocates:
+ * every table lives in memory owned by the caller.  All functions are pure
+ * functions of their arguments (no global state), so they may be called
+ * concurrently from any context, including with preemption disabled.
+ *
+ * The header must compile as kernel C (with the kernel's types), as
+ * freestanding C++ (no kernel headers, no libstdc++) and as hosted C/C++
+ * for the host tests and tools.
+ */
+#ifndef VIRTIO_DMA_POLICY_H
+#define VIRTIO_DMA_POLICY_H
+
+#if defined(__KERNEL__) && !defined(__cplusplus)
+#include <linux/types.h>
+typedef u8 vdp_u8;
+typedef u16 vdp_u16;
+typedef u32 vdp_u32;
+typedef s32 vdp_s32;
+typedef u64 vdp_u64;
+typedef size_t vdp_size;
+#else
+typedef __UINT8_TYPE__ vdp_u8;
+typedef __UINT16_TYPE__ vdp_u16;
+typedef __UINT32_TYPE__ vdp_u32;
+typedef __INT32_TYPE__ vdp_s32;
+typedef __UINT64_TYPE__ vdp_u64;
+typedef __SIZE_TYPE__ vdp_size;
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ABI version of this header; bump on any layout or semantic change. */
+#define VDP_ABI_VERSION 1
+
+/* ------------------------------------------------------------------ */
+/* Feature bits                                                        */
+/* ------------------------------------------------------------------ */
+
+/* 7.x kernels negotiate 128 feature bits; older ones 64. */
+#define VDP_FEATURE_BITS 128
+#define VDP_FEATURE_WORDS (VDP_FEATURE_BITS / 64)
+
+/* Bit numbers from include/uapi/linux/virtio_config.h and virtio_ring.h. */
+#define VDP_F_INDIRECT_DESC 28
+#define VDP_F_EVENT_IDX 29
+#define VDP_F_VERSION_1 32
+#define VDP_F_ACCESS_PLATFORM 33 /* once VIRTIO_F_IOMMU_PLATFORM */
+#define VDP_F_RING_PACKED 34
+#define VDP_F_IN_ORDER 35
+#define VDP_F_ORDER_PLATFORM 36
+#define VDP_F_SR_IOV 37
+#define VDP_F_NOTIFICATION_DATA 38
+#define VDP_F_NOTIF_CONFIG_DATA 39
+#define VDP_F_RING_RESET 40
+#define VDP_F_ADMIN_VQ 41
+#define VDP_TRANSPORT_F_START 28
+/* VIRTIO_TRANSPORT_F_END: 41 in 6.1, 42 in 6.12 and 7.x (exclusive). */
+
+struct vdp_features {
+	vdp_u64 w[VDP_FEATURE_WORDS]; /* bit n is w[n / 64] bit (n % 64) */
+};
+
+/* ------------------------------------------------------------------ */
+/* Enumerations (values are ABI: they appear in tables and traces)     */
+/* ------------------------------------------------------------------ */
+
+/* Kernel generation: decides transport feature filtering and width. */
+enum vdp_gen {
+	VDP_GEN_6_1 = 0,  /* 6.1 .. 6.3:  TRANSPORT_F_END 41, 64 bits  */
+	VDP_GEN_6_12 = 1, /* 6.4 .. 6.x:  + NOTIFICATION_DATA, END 42 */
+	VDP_GEN_7 = 2,    /* 7.x: + IN_ORDER, 128 feature bits         */
+	VDP_GEN_COUNT
+};
+
+enum vdp_arch {
+	VDP_ARCH_OTHER = 0,
+	VDP_ARCH_X86_64 = 1,
+	VDP_ARCH_PPC64 = 2,
+	VDP_ARCH_SPARC64 = 3,
+	VDP_ARCH_UM = 4,
+	VDP_ARCH_ARM64 = 5,
+	VDP_ARCH_S390 = 6,
+	VDP_ARCH_COUNT
+};
+
+enum vdp_transport {
+	VDP_TRANSPORT_OTHER = 0,
+	VDP_TRANSPORT_PCI = 1,        /* virtio-pci, modern interface   */
+	VDP_TRANSPORT_PCI_LEGACY = 2, /* virtio-pci, legacy interface   */
+	VDP_TRANSPORT_MMIO = 3,
+	VDP_TRANSPORT_CCW = 4,
+	VDP_TRANSPORT_COUNT
+};
+
+/* What sits between the device and memory, as the guest kernel sees it. */
+enum vdp_iommu {
+	VDP_IOMMU_NONE = 0,        /* no IOMMU: DMA API is direct mapping */
+	VDP_IOMMU_IDENTITY = 1,    /* IOMMU in passthrough/identity mode   */
+	VDP_IOMMU_TRANSLATING = 2, /* DMA API returns IOVAs               */
+	VDP_IOMMU_COUNT
+};
+
+/* What a rule asks for. */
+enum vdp_action {
+	VDP_ACTION_AUTO = 0,     /* stock upstream behaviour                */
+	VDP_ACTION_DMA = 1,      /* DMA API as the platform provides it     */
+	VDP_ACTION_DIRECT = 2,   /* DMA API, untranslated direct mapping    */
+	VDP_ACTION_PHYSICAL = 3, /* bypass the DMA API (withhold bit 33)    */
+	VDP_ACTION_REFUSE = 4,   /* the device does not probe               */
+	VDP_ACTION_COUNT
+};
+
+/* What an unsafe (not applicable) rule falls back to. */
+enum vdp_fallback {
+	VDP_FALLBACK_STOCK = 0,  /* keep the stock decision (default) */
+	VDP_FALLBACK_REFUSE = 1, /* refuse the device                  */
+	VDP_FALLBACK_COUNT
+};
+
+/* The decision actually taken for a device. */
+enum vdp_verdict {
+	VDP_VERDICT_AUTO = 0,        /* stock behaviour, nothing changed   */
+	VDP_VERDICT_DMA = 1,         /* rule applied: DMA API              */
+	VDP_VERDICT_DIRECT = 2,      /* rule applied: direct DMA API       */
+	VDP_VERDICT_PHYSICAL = 3,    /* rule applied: physical addresses   */
+	VDP_VERDICT_REFUSE = 4,      /* device refused (rule or upstream)  */
+	VDP_VERDICT_NOT_APPLIED = 5, /* rule unsafe: stock behaviour kept  */
+	VDP_VERDICT_COUNT
+};
+
+/* How the device's addresses are produced after the decision. */
+enum vdp_path {
+	VDP_PATH_NONE = 0,      /* refused: the device gets no addresses */
+	VDP_PATH_DMA_IOMMU = 1, /* DMA API through a translating IOMMU   */
+	VDP_PATH_DMA_DIRECT = 2, /* DMA API, direct mapping (may bounce) */
+	VDP_PATH_PHYSICAL = 3,  /* DMA API bypassed: guest physical      */
+	VDP_PATH_COUNT
+};
+
+/*
+ * Why.  Each reason has a short token (vdp_reason_token) for tables and
+ * scripts and a sentence (vdp_reason_text) for humans.
+ */
+enum vdp_reason {
+	VDP_REASON_STOCK_ACCESS_PLATFORM = 0, /* no rule; bit 33 -> DMA API  */
+	VDP_REASON_STOCK_QUIRK = 1,     /* no rule; no bit 33 -> physical    */
+	VDP_REASON_STOCK_XEN = 2,       /* no rule; Xen guest -> DMA API     */
+	VDP_REASON_RESTRICTED_MEM = 3,  /* upstream refusal, never overridden */
+	VDP_REASON_RULE_AUTO = 4,       /* a rule said auto                  */
+	VDP_REASON_RULE_DMA = 5,
+	VDP_REASON_RULE_DIRECT = 6,
+	VDP_REASON_RULE_PHYSICAL = 7,
+	VDP_REASON_RULE_REFUSE = 8,
+	/* DMA API through an IOMMU that a device without bit 33 ignores */
+	VDP_REASON_UNSAFE_TRANSLATING_NO_BIT33 = 9,
+	/* direct mapping for a device that expects translated addresses */
+	VDP_REASON_UNSAFE_DIRECT_BIT33_TRANSLATING = 10,
+	/* the arch/kernel cannot install an untranslated path */
+	VDP_REASON_UNSAFE_NO_DIRECT_PATH = 11,
+	/* physical addresses in a restricted-memory guest */
+	VDP_REASON_UNSAFE_PHYSICAL_RESTRICTED = 12,
+	VDP_REASON_UNSAFE_XEN = 13,     /* Xen needs the DMA API              */
+	VDP_REASON_ALREADY_BOUND = 14,  /* bound before the module: untouched */
+	VDP_REASON_COUNT
+};
+
+enum vdp_mode {
+	VDP_MODE_ENFORCE = 0,
+	VDP_MODE_AUDIT = 1,
+	VDP_MODE_COUNT
+};
+
+/* ------------------------------------------------------------------ */
+/* Rules                                                               */
+/* ------------------------------------------------------------------ */
+
+#define VDP_MAX_RULES 1024   /* fixed capacity of a rule table          */
+#define VDP_MAX_TEXT 4096    /* longest rules string, including the NUL  */
+#define VDP_NAME_LEN 32      /* name= and bus= patterns, including NUL   */
+
+/* Which match keys a rule carries (vdp_rule.match). */
+#define VDP_MATCH_ID (1u << 0)        /* id=<virtio device id>          */
+#define VDP_MATCH_VENDOR (1u << 1)    /* vendor=<virtio vendor id>      */
+#define VDP_MATCH_TRANSPORT (1u << 2) /* transport=pci|pci-legacy|...   */
+#define VDP_MATCH_PCI (1u << 3)       /* pci=<vendor>:<device>          */
+#define VDP_MATCH_SUBSYS (1u << 4)    /* subsys=<vendor>:<device>       */
+#define VDP_MATCH_BUS (1u << 5)       /* bus=<parent name>[*]           */
+#define VDP_MATCH_NAME (1u << 6)      /* name=<virtio device name>[*]   */
+#define VDP_MATCH_HAS (1u << 7)       /* has=<bit>[+<bit>...] offered   */
+#define VDP_MATCH_LACKS (1u << 8)     /* lacks=<bit>[+<bit>...] offered */
+#define VDP_MATCH_PLATFORM (1u << 9)  /* platform=<flag>[+<flag>...]    */
+#define VDP_MATCH_ARCH (1u << 10)     /* arch=x86_64|ppc64|...          */
+
+/* Platform flags for platform= matching (vdp_platform_flags()). */
+#define VDP_PLAT_XEN (1u << 0)
+#define VDP_PLAT_RESTRICTED (1u << 1)
+#define VDP_PLAT_PSERIES (1u << 2)
+#define VDP_PLAT_SECURE (1u << 3)
+#define VDP_PLAT_SWIOTLB (1u << 4)
+
+/* A PCI id half is a wildcard when it equals this value. */
+#define VDP_ANY_ID 0xffffffffu
+
+/* Rule flags. */
+#define VDP_RULE_BUILTIN (1u << 0) /* a built-in platform default */
+
+struct vdp_rule {
+	vdp_u32 match;          /* VDP_MATCH_* keys present             */
+	vdp_u32 device_id;      /* virtio device id                     */
+	vdp_u32 vendor_id;      /* virtio vendor id                     */
+	vdp_u32 pci_vendor;     /* or VDP_ANY_ID                        */
+	vdp_u32 pci_device;     /* or VDP_ANY_ID                        */
+	vdp_u32 sub_vendor;     /* or VDP_ANY_ID                        */
+	vdp_u32 sub_device;     /* or VDP_ANY_ID                        */
+	vdp_u32 platform;       /* VDP_PLAT_* that must all be set      */
+	vdp_u8 transport;       /* enum vdp_transport                   */
+	vdp_u8 arch;            /* enum vdp_arch                        */
+	vdp_u8 action;          /* enum vdp_action                      */
+	vdp_u8 fallback;        /* enum vdp_fallback                    */
+	vdp_u32 flags;          /* VDP_RULE_*                           */
+	char bus[VDP_NAME_LEN]; /* NUL-terminated; trailing '*' = prefix */
+	char name[VDP_NAME_LEN];
+	struct vdp_features has;   /* offered bits that must be set     */
+	struct vdp_features lacks; /* offered bits that must be clear   */
+	struct vdp_features clear; /* offered bits hidden from the driver */
+};
+
+struct vdp_table {
+	vdp_u32 count;
+	struct vdp_rule rules[VDP_MAX_RULES];
+};
+
+/* Parse errors: position is a byte offset into the input. */
+enum vdp_parse_status {
+	VDP_PARSE_OK = 0,
+	VDP_PARSE_EMPTY_RULE = 1,
+	VDP_PARSE_UNKNOWN_KEY = 2,
+	VDP_PARSE_BAD_VALUE = 3,
+	VDP_PARSE_OUT_OF_RANGE = 4,
+	VDP_PARSE_DUPLICATE_KEY = 5,
+	VDP_PARSE_MISSING_VALUE = 6,
+	VDP_PARSE_TOO_MANY_RULES = 7,
+	VDP_PARSE_TOO_LONG = 8,
+	VDP_PARSE_BAD_CHAR = 9,
+	VDP_PARSE_CONFLICT = 10,
+	VDP_PARSE_NO_ACTION = 11,
+	VDP_PARSE_STATUS_COUNT
+};
+
+struct vdp_parse_result {
+	vdp_u32 status;   /* enum vdp_parse_status                      */
+	vdp_u32 offset;   /* byte offset of the problem in the input    */
+	vdp_u32 rule;     /* index of the rule being parsed             */
+	char message[96]; /* NUL-terminated, e.g. "unknown key 'idd'"   */
+};
+
+/* ------------------------------------------------------------------ */
+/* Decision inputs and output                                          */
+/* ------------------------------------------------------------------ */
+
+struct vdp_device {
+	vdp_u32 device_id;        /* virtio device id (2 = block, ...)  */
+	vdp_u32 vendor_id;        /* virtio vendor id                   */
+	vdp_u8 transport;         /* enum vdp_transport                 */
+	vdp_u8 is_pci;            /* pci_* fields below are valid       */
+	vdp_u8 sriov_capable;     /* PCI SR-IOV extended capability     */
+	vdp_u8 reserved0;
+	vdp_u32 pci_vendor, pci_device, sub_vendor, sub_device;
+	char bus[VDP_NAME_LEN];   /* parent device name, e.g. 0000:00:04.0 */
+	char name[VDP_NAME_LEN];  /* virtio device name, e.g. virtio3   */
+	struct vdp_features offered; /* what the device offers          */
+};
+
+struct vdp_platform {
+	vdp_u8 arch;            /* enum vdp_arch                          */
+	vdp_u8 gen;             /* enum vdp_gen                           */
+	vdp_u8 xen;             /* xen_domain()                           */
+	vdp_u8 restricted_mem;  /* virtio_check_mem_acc_cb() says so      */
+	vdp_u8 pseries;
+	vdp_u8 secure_guest;
+	vdp_u8 swiotlb_forced;
+	vdp_u8 reserved0;
+};
+
+struct vdp_dma_facts {
+	vdp_u8 iommu;              /* enum vdp_iommu for the DMA device  */
+	vdp_u8 direct_path;        /* glue can install a direct path     */
+	vdp_u8 reserved0[2];
+};
+
+struct vdp_decision {
+	vdp_u8 requested;     /* enum vdp_action asked for (AUTO if none) */
+	vdp_u8 verdict;       /* enum vdp_verdict                         */
+	vdp_u8 path;          /* enum vdp_path                            */
+	vdp_u8 reason;        /* enum vdp_reason                          */
+	vdp_s32 err;          /* 0, or -errno the probe must fail with    */
+	vdp_s32 rule;         /* matching rule index, -1 for none         */
+	vdp_u8 install_direct_path; /* glue must install a direct path    */
+	vdp_u8 edits;         /* non-zero: the glue must hook the device  */
+	/*
+	 * audit mode: verdict/reason are what enforce would do; path/err
+	 * are the stock ones and there are no edits.
+	 */
+	vdp_u8 audit;
+	vdp_u8 reserved0;
+	/*
+	 * Towards the driver: get_features() returns
+	 * (offered & ~driver_clear) | driver_set.
+	 */
+	struct vdp_features driver_set;
+	struct vdp_features driver_clear;
+	/*
+	 * Towards the device: finalize_features() never passes these bits
+	 * (the device did not offer them); they are cleared around the
+	 * transport's finalize_features and set again afterwards.
+	 */
+	struct vdp_features device_hide;
+};
+
+/* ------------------------------------------------------------------ */
+/* Functions                                                           */
+/* ------------------------------------------------------------------ */
+
+/* ABI check: returns VDP_ABI_VERSION as compiled into the core. */
+vdp_u32 vdp_abi_version(void);
+
+/*
+ * Stock model of upstream.
+ * vdp_stock_use_dma_api: vring_use_dma_api() / vring_use_map_api().
+ * vdp_stock_features_ok: the restricted-memory part of
+ * virtio_features_ok(): 0 or -ENODEV (as a negative number, -19).
+ */
+int vdp_stock_use_dma_api(const struct vdp_features *negotiated, int xen);
+int vdp_stock_features_ok(const struct vdp_features *negotiated,
+			  int restricted_mem);
+
+/* vring_transport_features() of a generation, applied in place. */
+void vdp_transport_filter(vdp_u8 gen, struct vdp_features *features);
+
+/*
+ * Prediction of the negotiated set as virtio_dev_probe() and the
+ * transport's finalize_features() compute it, before driver validate():
+ * offered is what get_features() returns (after edits), drv / drv_legacy
+ * the driver's feature tables as bit sets (has_legacy: the driver has a
+ * separate legacy table).
+ */
+void vdp_predict_negotiated(vdp_u8 gen, const struct vdp_device *dev,
+			    const struct vdp_features *offered,
+			    const struct vdp_features *drv,
+			    const struct vdp_features *drv_legacy,
+			    int has_legacy, struct vdp_features *out);
+
+/* Platform flags (VDP_PLAT_*) from platform facts. */
+vdp_u32 vdp_platform_flags(const struct vdp_platform *plat);
+
+/* Does a rule match a device on a platform? */
+int vdp_rule_matches(const struct vdp_rule *rule,
+		     const struct vdp_device *dev,
+		     const struct vdp_platform *plat);
+
+/*
+ * The policy decision.  table may be NULL (no rules).  First match wins.
+ * Always fills *out; never fails.
+ */
+void vdp_decide(const struct vdp_table *table, const struct vdp_device *dev,
+		const struct vdp_platform *plat,
+		const struct vdp_dma_facts *dma, vdp_u8 mode,
+		struct vdp_decision *out);
+
+/*
+ * Parse a rules string (length len, need not be NUL-terminated; one
+ * trailing newline is accepted) into *out.  Returns VDP_PARSE_OK or an
+ * error status; on error *res names the offset and the problem and *out
+ * is left in an unspecified state (callers parse into a scratch table).
+ */
+vdp_u32 vdp_parse(const char *text, vdp_size len, struct vdp_table *out,
+		  struct vdp_parse_result *res);
+
+/*
+ * Print one rule / a whole table in the grammar.  Returns the length the
+ * full output needs (excluding the NUL), like snprintf; writes at most
+ * size bytes including the NUL.
+ */
+vdp_size vdp_format_rule(const struct vdp_rule *rule, char *buf,
+			 vdp_size size);
+vdp_size vdp_format_table(const struct vdp_table *table, char *buf,
+			  vdp_size size);
+
+/* Built-in platform defaults, selected by pseries_bounce=. */
+enum vdp_pseries_bounce {
+	/* direct for devices without bit 33 on pseries secure guests */
+	VDP_PSERIES_BOUNCE_AUTO = 0,
+	/* ... on every pseries guest */
+	VDP_PSERIES_BOUNCE_ON = 1,
+	/* no built-in rule */
+	VDP_PSERIES_BOUNCE_OFF = 2,
+	VDP_PSERIES_BOUNCE_COUNT
+};
+
+/* Append the built-in rules; returns 0, or -1 if the table is full. */
+int vdp_append_builtin(struct vdp_table *table, vdp_u8 pseries_bounce);
+
+/* Names: never NULL; "?" for out-of-range values. */
+const char *vdp_action_name(vdp_u8 action);
+const char *vdp_verdict_name(vdp_u8 verdict);
+const char *vdp_path_name(vdp_u8 path);
+const char *vdp_reason_token(vdp_u8 reason);
+const char *vdp_reason_text(vdp_u8 reason);
+const char *vdp_transport_name(vdp_u8 transport);
+const char *vdp_arch_name(vdp_u8 arch);
+const char *vdp_gen_name(vdp_u8 gen);
+const char *vdp_mode_name(vdp_u8 mode);
+const char *vdp_parse_status_name(vdp_u32 status);
+
+/* Feature-set helpers. */
+static inline int vdp_feat_test(const struct vdp_features *f, unsigned int b)
+{
+	return b < VDP_FEATURE_BITS && ((f->w[b / 64] >> (b % 64)) & 1);
+}
+
+static inline void vdp_feat_set(struct vdp_features *f, unsigned int b)
+{
+	if (b < VDP_FEATURE_BITS)
+		f->w[b / 64] |= (vdp_u64)1 << (b % 64);
+}
+
+static inline void vdp_feat_clear(struct vdp_features *f, unsigned int b)
+{
+	if (b < VDP_FEATURE_BITS)
+		f->w[b / 64] &= ~((vdp_u64)1 << (b % 64));
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VIRTIO_DMA_POLICY_H */
