@@ -35,16 +35,59 @@ static_assert(__builtin_offsetof(vdp_rule, name) % 8 == 0, "vdp_rule.name must b
 static_assert(alignof(vdp_rule) >= 8, "vdp_rule must be 8-aligned");
 static_assert(VDP_NAME_LEN % 8 == 0, "names are compared a word at a time");
 constexpr vdp_u64 kOnes = 0x0101010101010101ull;
-constexpr vdp_u64 kHighs = 0x8080808080808080ull;
+constexpr vdp_u64 kLows = 0x7f7f7f7f7f7f7f7full;
 
-// Marks (high bit) the zero bytes of v; exact for the first zero byte.
-static inline vdp_u64 zero_bytes(vdp_u64 v) { return (v - kOnes) & ~v & kHighs; }
+// Big-endian word order (sparc64).  VDP_TEST_BIG_ENDIAN lets the host
+// tests run the big-endian code on x86 by byte-swapping every load/store.
+#if defined(VDP_TEST_BIG_ENDIAN) || (defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
+#define VDP_BE_WORDS 1
+#else
+#define VDP_BE_WORDS 0
+#endif
+
+static inline vdp_u64 to_native(vdp_u64 v)
+{
+#ifdef VDP_TEST_BIG_ENDIAN
+	return __builtin_bswap64(v);
+#else
+	return v;
+#endif
+}
+
+// 8-aligned buffers (rule patterns, DevView copies).
+static inline vdp_u64 load_aligned(const char *p)
+{
+	return to_native(*reinterpret_cast<const word_t *>(p));
+}
+
+static inline void store_aligned(char *p, vdp_u64 v)
+{
+	*reinterpret_cast<word_t *>(p) = to_native(v);
+}
+
+// vdp_device.bus/name sit at offsets 28/60: only 4-byte aligned.
+static inline vdp_u64 load_unaligned(const char *p)
+{
+	vdp_u64 v;
+	__builtin_memcpy(&v, p, sizeof(v));
+	return to_native(v);
+}
+
+// Marks (high bit) exactly the zero bytes of v (no carries between bytes).
+static inline vdp_u64 zero_bytes(vdp_u64 v)
+{
+	return ~(((v & kLows) + kLows) | v | kLows);
+}
 
 // Index of the first byte (in memory order) flagged in a non-zero mask.
 static inline unsigned first_byte(vdp_u64 m)
 {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	return static_cast<unsigned>(__builtin_clzll(m)) / 8;
+#if VDP_BE_WORDS
+	// No __builtin_clzll: sparc64 would call libgcc's __clzdi2.
+	unsigned j = 0;
+	while (j < 7 && !(m & (vdp_u64(0x80) << (56 - 8 * j))))
+		j++;
+	return j;
 #else
 	return static_cast<unsigned>(__builtin_ctzll(m)) / 8;
 #endif
@@ -55,7 +98,7 @@ static inline vdp_u64 bytes_before(unsigned j)
 {
 	if (j == 0)
 		return 0;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#if VDP_BE_WORDS
 	return ~vdp_u64(0) << (64 - 8 * j);
 #else
 	return ~vdp_u64(0) >> (64 - 8 * j);
@@ -64,11 +107,9 @@ static inline vdp_u64 bytes_before(unsigned j)
 
 static bool pattern_match(const char *pat, const char *padded_name)
 {
-	const word_t *pw = reinterpret_cast<const word_t *>(pat);
-	const word_t *nw = reinterpret_cast<const word_t *>(padded_name);
 	for (unsigned k = 0; k < VDP_NAME_LEN / 8; k++) {
-		const vdp_u64 p = pw[k];
-		const vdp_u64 x = p ^ nw[k];
+		const vdp_u64 p = load_aligned(pat + 8 * k);
+		const vdp_u64 x = p ^ load_aligned(padded_name + 8 * k);
 		const vdp_u64 stops = zero_bytes(p) | zero_bytes(p ^ (kOnes * '*'));
 		if (!stops) {
 			if (x)
@@ -116,19 +157,15 @@ struct DevView {
 	// the parser never makes one).
 	static void copy_padded(char *dst, const char *src)
 	{
-		// vdp_device.bus/name are only 4-byte aligned: load bytewise-safe.
-		word_t *d = reinterpret_cast<word_t *>(dst);
 		bool end = false;
 		for (unsigned k = 0; k < VDP_NAME_LEN / 8; k++) {
-			vdp_u64 w = 0;
-			if (!end)
-				__builtin_memcpy(&w, src + 8 * k, sizeof(w));
+			vdp_u64 w = end ? 0 : load_unaligned(src + 8 * k);
 			const vdp_u64 z = zero_bytes(w);
 			if (!end && z) {
 				w &= bytes_before(first_byte(z));
 				end = true;
 			}
-			d[k] = w;
+			store_aligned(dst + 8 * k, w);
 		}
 	}
 };
@@ -202,7 +239,9 @@ constexpr Eval unsafe(Reason r)
 Eval evaluate(Action a, bool o33, bool xen, bool restricted, vdp_u8 iommu, bool direct_path,
 	      Path stock)
 {
-	const bool translating = iommu == VDP_IOMMU_TRANSLATING;
+	// An out-of-range IOMMU value is treated as translating: the
+	// conservative reading (bit 33 is then never faked).
+	const bool translating = iommu != VDP_IOMMU_NONE && iommu != VDP_IOMMU_IDENTITY;
 	switch (a) {
 	case Action::Dma:
 		if (o33) // the DMA API is already in use
@@ -290,7 +329,8 @@ void vdp_decide(const struct vdp_table *table, const struct vdp_device *dev,
 	const bool o33 = offered.test(VDP_F_ACCESS_PLATFORM);
 	const bool xen = p.xen != 0;
 	const bool restricted = p.restricted_mem != 0;
-	const Path dma_path = f.iommu == VDP_IOMMU_TRANSLATING ? Path::DmaIommu : Path::DmaDirect;
+	const bool translating = f.iommu != VDP_IOMMU_NONE && f.iommu != VDP_IOMMU_IDENTITY;
+	const Path dma_path = translating ? Path::DmaIommu : Path::DmaDirect;
 	const Path stock_path = (o33 || xen) ? dma_path : Path::Physical;
 	const bool stock_refused = restricted && !(o32 && o33);
 
@@ -381,7 +421,9 @@ void vdp_decide(const struct vdp_table *table, const struct vdp_device *dev,
 
 	out->verdict = u8(verdict);
 	out->reason = u8(reason);
-	if (mode == VDP_MODE_AUDIT) {
+	// Any mode other than enforce (including out-of-range values) only
+	// reports: nothing is changed.
+	if (mode != VDP_MODE_ENFORCE) {
 		out->audit = 1;
 		out->path = u8(stock_refused ? Path::None : stock_path);
 		out->err = stock_refused ? kENODEV : 0;

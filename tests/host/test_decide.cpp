@@ -1,6 +1,8 @@
 // The decision: safety table, audit mode, precedence, builtin rules, names.
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include "test_util.hpp"
 
 #include "../cases/precedence_cases.h"
@@ -185,6 +187,44 @@ TEST(Decide, NeverSetsADriverBitOtherThan33)
 	}
 }
 
+TEST(Decide, OutOfRangeInputsAreReadConservatively)
+{
+	auto p = parse("action=direct");
+	vdp_device dev{};
+	dev.offered = feats({32});
+	vdp_platform plat{};
+	vdp_dma_facts f{};
+	vdp_decision d{};
+	// An unknown mode changes nothing, like audit.
+	vdp_decide(p.table.get(), &dev, &plat, &f, 7, &d);
+	EXPECT_EQ(d.audit, 1);
+	EXPECT_EQ(d.edits, 0);
+	EXPECT_TRUE(feat_empty(d.driver_set));
+	EXPECT_EQ(d.path, VDP_PATH_PHYSICAL);
+	// An unknown IOMMU kind counts as translating: no bit 33 is faked
+	// without a direct path.
+	f.iommu = 9;
+	vdp_decide(p.table.get(), &dev, &plat, &f, VDP_MODE_ENFORCE, &d);
+	EXPECT_EQ(d.verdict, VDP_VERDICT_NOT_APPLIED);
+	EXPECT_EQ(d.reason, VDP_REASON_UNSAFE_NO_DIRECT_PATH);
+	EXPECT_TRUE(feat_empty(d.driver_set));
+	// An out-of-range action in a hand-built rule is "auto".
+	p.table->rules[0].action = 77;
+	f.iommu = VDP_IOMMU_NONE;
+	vdp_decide(p.table.get(), &dev, &plat, &f, VDP_MODE_ENFORCE, &d);
+	EXPECT_EQ(d.rule, 0);
+	EXPECT_EQ(d.requested, VDP_ACTION_AUTO);
+	EXPECT_EQ(d.verdict, VDP_VERDICT_AUTO);
+	EXPECT_EQ(d.reason, VDP_REASON_RULE_AUTO);
+	EXPECT_EQ(d.edits, 0);
+	// NULL inputs: an empty device on an empty platform, stock decision.
+	vdp_decide(nullptr, nullptr, nullptr, nullptr, VDP_MODE_ENFORCE, &d);
+	EXPECT_EQ(d.rule, -1);
+	EXPECT_EQ(d.path, VDP_PATH_PHYSICAL);
+	EXPECT_EQ(d.reason, VDP_REASON_STOCK_QUIRK);
+	vdp_decide(nullptr, nullptr, nullptr, nullptr, VDP_MODE_ENFORCE, nullptr);
+}
+
 TEST(Decide, NullTableIsStock)
 {
 	vdp_device dev{};
@@ -343,6 +383,78 @@ TEST(Matching, UnterminatedDeviceNamesAreBounded)
 	r.name[VDP_NAME_LEN - 2] = '*';
 	EXPECT_EQ(vdp_rule_matches(&r, &dev, &plat), 1);
 	EXPECT_EQ(vdp_rule_matches(nullptr, &dev, &plat), 0);
+}
+
+// README: exact, or prefix when the pattern ends with '*'.
+static bool reference_match(const std::string &pat, const std::string &name)
+{
+	if (!pat.empty() && pat.back() == '*')
+		return name.compare(0, pat.size() - 1, pat, 0, pat.size() - 1) == 0;
+	return pat == name;
+}
+
+TEST(Matching, PatternsAcrossWordBoundaries)
+{
+	// Lengths around 8/16/24/31 bytes, prefixes ending just before, on and
+	// after word boundaries, and name bytes next to '*' and NUL in value.
+	std::vector<std::string> names = {"", "a", "virtio3", "virtio33", "virtio12", "0000:00:04.0",
+					  "0000:00:04.00", "abcdefgh", "abcdefghi", "abcdefg",
+					  "abcdefghijklmnop", "abcdefghijklmnopq",
+					  "abcdefghijklmnopqrstuvwx", "abcdefghijklmnopqrstuvwxy",
+					  "abcdefghijklmnopqrstuvwxyz12345", "a+b", "a)b", "\x01\x02",
+					  "x*y"};
+	std::vector<std::string> pats;
+	for (const auto &n : names) {
+		if (n.empty() || n.size() > 31)
+			continue;
+		pats.push_back(n);
+		for (size_t k = 0; k + 1 <= n.size() && k + 1 <= 31; k++)
+			pats.push_back(n.substr(0, k) + "*");
+	}
+	pats.push_back("*");
+	pats.push_back("abcdefgh*");
+	pats.push_back("abcdefghijklmnop*");
+	pats.push_back("abcdefghijklmnopqrstuvwx*");
+	vdp_platform plat{};
+	size_t checked = 0;
+	for (const auto &pat : pats) {
+		for (int key = 0; key < 2; key++) {
+			vdp_rule r{};
+			r.match = key ? VDP_MATCH_NAME : VDP_MATCH_BUS;
+			std::memcpy(key ? r.name : r.bus, pat.c_str(), pat.size() + 1);
+			for (const auto &n : names) {
+				vdp_device dev{};
+				std::memset(dev.bus, 0x7f, sizeof(dev.bus)); // garbage after the NUL
+				std::memset(dev.name, 0x7f, sizeof(dev.name));
+				std::memcpy(key ? dev.name : dev.bus, n.c_str(), n.size() + 1);
+				EXPECT_EQ(vdp_rule_matches(&r, &dev, &plat), reference_match(pat, n) ? 1 : 0)
+					<< "pattern '" << pat << "' name '" << n << "'";
+				checked++;
+			}
+		}
+	}
+	EXPECT_GT(checked, 1000u);
+}
+
+TEST(Matching, GarbageAfterThePatternNulIsIgnored)
+{
+	vdp_rule r{};
+	r.match = VDP_MATCH_BUS;
+	std::memset(r.bus, '*', sizeof(r.bus));
+	std::memcpy(r.bus, "virtio3", 8);
+	vdp_device dev{};
+	std::strcpy(dev.bus, "virtio3");
+	vdp_platform plat{};
+	EXPECT_EQ(vdp_rule_matches(&r, &dev, &plat), 1);
+	std::strcpy(dev.bus, "virtio35");
+	EXPECT_EQ(vdp_rule_matches(&r, &dev, &plat), 0);
+	// A '*' that is not last (hand-built rule) is a literal character.
+	std::memset(r.bus, 0, sizeof(r.bus));
+	std::memcpy(r.bus, "vir*io", 7);
+	std::strcpy(dev.bus, "vir*io");
+	EXPECT_EQ(vdp_rule_matches(&r, &dev, &plat), 1);
+	std::strcpy(dev.bus, "virtio");
+	EXPECT_EQ(vdp_rule_matches(&r, &dev, &plat), 0);
 }
 
 TEST(Matching, EmptyRuleMatchesEverything)
