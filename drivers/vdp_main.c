@@ -339,3 +339,4 @@ module_exit(vdp_exit);
 MODULE_DESCRIPTION("Per-device runtime DMA API policy for virtio devices");
 MODULE_AUTHOR("virtio_dma_policy authors");
 MODULE_LICENSE("GPL");
+MODULE_VERSION("0.1.0");

@@ -37,8 +37,12 @@ typedef __SIZE_TYPE__ vdp_size;
 extern "C" {
 #endif
 
-/* ABI version of this header; bump on any layout or semantic change. */
-#define VDP_ABI_VERSION 1
+/*
+ * ABI version of this header; bump on any layout or semantic change.
+ * 2: struct vdp_table carries a prefilter index (indexed, index[]) and
+ *    vdp_table_reindex() exists.
+ */
+#define VDP_ABI_VERSION 2
 
 /* ------------------------------------------------------------------ */
 /* Feature bits                                                        */
@@ -233,9 +237,27 @@ struct vdp_rule {
 	struct vdp_features clear; /* offered bits hidden from the driver */
 };
 
+/*
+ * Prefilter index (ABI 2): index[][] summarises the rules' match keys so
+ * that vdp_decide() tests 64 rules per machine word and reads a full rule
+ * only when the summary says it may match.  Its layout is private to the
+ * core and may change with VDP_ABI_VERSION: callers never read or write it.
+ *
+ * vdp_parse() and vdp_append_builtin() maintain it (indexed == count after
+ * them).  vdp_decide() uses it only while indexed == count and otherwise
+ * checks every rule in full: the same decision, only slower.  A caller that
+ * writes rules[] or count itself must call vdp_table_reindex() afterwards;
+ * a changed count merely disables the index until then, but an in-place
+ * edit of rules[i] with count unchanged is not detected.  A zeroed table
+ * (kvzalloc) is a valid empty table.
+ */
+#define VDP_INDEX_SETS 168
+
 struct vdp_table {
 	vdp_u32 count;
+	vdp_u32 indexed; /* the index describes rules[0..indexed) */
 	struct vdp_rule rules[VDP_MAX_RULES];
+	vdp_u64 index[VDP_MAX_RULES / 64][VDP_INDEX_SETS];
 };
 
 /* Parse errors: position is a byte offset into the input. */
@@ -385,6 +407,12 @@ vdp_u32 vdp_parse(const char *text, vdp_size len, struct vdp_table *out,
 		  struct vdp_parse_result *res);
 
 /*
+ * Rebuild table->index from rules[0..count) and set indexed = count.  For
+ * callers that fill or edit rules[] or count themselves.  NULL is a no-op.
+ */
+void vdp_table_reindex(struct vdp_table *table);
+
+/*
  * Print one rule / a whole table in the grammar.  Returns the length the
  * full output needs (excluding the NUL), like snprintf; writes at most
  * size bytes including the NUL.
@@ -405,7 +433,10 @@ enum vdp_pseries_bounce {
 	VDP_PSERIES_BOUNCE_COUNT
 };
 
-/* Append the built-in rules; returns 0, or -1 if the table is full. */
+/*
+ * Append the built-in rules; returns 0, or -1 if the table is full.  On
+ * success the index covers the whole table (a stale one is rebuilt).
+ */
 int vdp_append_builtin(struct vdp_table *table, vdp_u8 pseries_bounce);
 
 /* Names: never NULL; "?" for out-of-range values. */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 //
-// Rule matching and the policy decision (README "Decision and safety
-// table").  Pure functions of their arguments.
+// Rule matching, the rule table's prefilter index and the policy decision
+// (README "Decision and safety table").  Pure functions of their arguments.
 #include "vdp_core.hpp"
 
 namespace vdp {
@@ -213,7 +213,230 @@ bool rule_matches(const vdp_rule &r, const vdp_device &dev, const vdp_platform &
 	return matches(r, v);
 }
 
+// ------------------------------------------------------------------
+// Prefilter index (vdp_table.index)
+//
+// Bit-sliced sets of rules: index[w][s] is set s restricted to the rules
+// 64w..64w+63 (bit i % 64 is rule i).  Each summarised field of a device
+// falls in one of its 2^bits buckets, and each bucket has a set: the rules
+// that allow a device in that bucket.  The candidates for a device are the
+// intersection of the sets of its buckets, 64 rules per machine word.
+// Every field is a necessary condition of matches() (equal values fall in
+// the same bucket), so a matching rule is always a candidate; a candidate
+// that does not match is rejected by matches().  Adding a rule writes its
+// bit in every set (VDP_INDEX_SETS of them); a decision reads one set per
+// field for each 64 rules.
+//
+//   equality fields (a rule allows one bucket, or all when it does not
+//   constrain the field): device id (low 5 bits), transport, arch (low 3
+//   bits), vendor=, the pci= and subsys= halves that are not '*' (folded),
+//   an exact bus= / name= pattern (hashed to 8 bits, as two fields of 4; a
+//   prefix pattern is not summarised)
+//   flag fields (bucket 0: the device lacks the flag, 1: it has it): the
+//   platform flags, "is PCI" (pci=, subsys=), has= and lacks= of the
+//   feature bits 28..35
+// ------------------------------------------------------------------
+
 namespace {
+
+enum Field : unsigned {
+	FId, FTransport, FArch, FVendor, FPciVen, FPciDev, FSubVen, FSubDev,
+	FBus0, FBus1, FName0, FName1,
+	FPlat,                         // one per platform flag
+	FIsPci = FPlat + 5,
+	FFeat,                         // one per feature bit 28..35
+	kFields = FFeat + 8
+};
+constexpr unsigned kFeatFirst = 28;
+static_assert(VDP_PLAT_SWIOTLB == 1u << (FIsPci - FPlat - 1), "a field per platform flag");
+static_assert(kFields % 2 == 0, "first_match() reads the fields in pairs");
+
+// Each field's number of buckets (log2) and first set.
+struct Layout {
+	unsigned bits[kFields];
+	unsigned first[kFields + 1];
+	constexpr Layout() : bits(), first()
+	{
+		constexpr unsigned eq[] = {5, 3, 3, 2, 2, 3, 2, 3, 4, 4, 4, 4};
+		for (unsigned f = 0; f < kFields; f++) {
+			bits[f] = f < FPlat ? eq[f] : 1;
+			first[f + 1] = first[f] + (1u << bits[f]);
+		}
+	}
+};
+constexpr Layout kLayout;
+static_assert(kLayout.first[kFields] == VDP_INDEX_SETS, "VDP_INDEX_SETS is the core's set count");
+static_assert(VDP_MAX_RULES % 64 == 0, "whole words of rules");
+
+// A 32-bit value folded to the bucket of field f (equal values, equal folds).
+constexpr unsigned fold(vdp_u32 v, unsigned f)
+{
+	return static_cast<vdp_u32>(v * 0x9e3779b1u) >> (32 - kLayout.bits[f]);
+}
+
+constexpr unsigned low(vdp_u32 v, unsigned f) { return v & ((1u << kLayout.bits[f]) - 1); }
+
+// Hash of a NUL-padded name buffer (DevView::copy_padded) to 8 bits: the
+// buckets of two fields, b[0] and b[1].
+template <typename T> void name_buckets(const char *padded, T *b)
+{
+	vdp_u64 h = 0;
+	for (unsigned k = 0; k < VDP_NAME_LEN / 8; k++)
+		h = (h ^ load_aligned(padded + 8 * k)) * 0x9e3779b97f4a7c15ull;
+	b[0] = static_cast<T>(h >> 60);
+	b[1] = static_cast<T>((h >> 56) & 15);
+}
+
+// The sets of a device's (and its platform's) buckets.
+void device_sets(const DevView &v, vdp_u16 *b)
+{
+	const vdp_device &d = *v.dev;
+	b[FId] = low(d.device_id, FId);
+	b[FTransport] = low(d.transport, FTransport);
+	b[FArch] = low(v.arch, FArch);
+	b[FVendor] = fold(d.vendor_id, FVendor);
+	b[FPciVen] = fold(d.pci_vendor, FPciVen);
+	b[FPciDev] = fold(d.pci_device, FPciDev);
+	b[FSubVen] = fold(d.sub_vendor, FSubVen);
+	b[FSubDev] = fold(d.sub_device, FSubDev);
+	name_buckets(v.bus, &b[FBus0]);
+	name_buckets(v.name, &b[FName0]);
+	for (unsigned k = 0; k < FIsPci - FPlat; k++)
+		b[FPlat + k] = (v.plat_flags >> k) & 1;
+	b[FIsPci] = d.is_pci ? 1 : 0;
+	for (unsigned k = 0; k < kFields - FFeat; k++)
+		b[FFeat + k] = (v.off0 >> (kFeatFirst + k)) & 1;
+	for (unsigned f = 0; f < kFields; f++)
+		b[f] = static_cast<vdp_u16>(b[f] + kLayout.first[f]);
+}
+
+// The buckets a rule allows, a bit mask per field.
+void rule_buckets(const vdp_rule &r, vdp_u32 *allow)
+{
+	const vdp_u32 m = r.match;
+	for (unsigned f = 0; f < kFields; f++)
+		allow[f] = ~vdp_u32(0);
+	const auto only = [allow](unsigned f, unsigned b) { allow[f] = vdp_u32(1) << b; };
+	const auto pattern = [&only](unsigned f, const char *pat) {
+		// An exact pattern (its last character, before its NUL or at
+		// the end of the buffer, is not '*') matches only a device name
+		// whose padded copy equals the padded pattern.
+		const vdp_size n = strnlen_(pat, VDP_NAME_LEN);
+		if (n && pat[n - 1] == '*')
+			return;
+		char padded[VDP_NAME_LEN] __attribute__((aligned(8)));
+		unsigned b[2];
+		DevView::copy_padded(padded, pat);
+		name_buckets(padded, b);
+		only(f, b[0]);
+		only(f + 1, b[1]);
+	};
+	const auto id = [&only](unsigned f, vdp_u32 v) {
+		if (v != VDP_ANY_ID)
+			only(f, fold(v, f));
+	};
+	if (m & VDP_MATCH_ID)
+		only(FId, low(r.device_id, FId));
+	if (m & VDP_MATCH_TRANSPORT)
+		only(FTransport, low(r.transport, FTransport));
+	if (m & VDP_MATCH_ARCH)
+		only(FArch, low(r.arch, FArch));
+	if (m & VDP_MATCH_VENDOR)
+		only(FVendor, fold(r.vendor_id, FVendor));
+	if (m & VDP_MATCH_PCI) {
+		id(FPciVen, r.pci_vendor);
+		id(FPciDev, r.pci_device);
+	}
+	if (m & VDP_MATCH_SUBSYS) {
+		id(FSubVen, r.sub_vendor);
+		id(FSubDev, r.sub_device);
+	}
+	if (m & VDP_MATCH_BUS)
+		pattern(FBus0, r.bus);
+	if (m & VDP_MATCH_NAME)
+		pattern(FName0, r.name);
+	// Flags: bucket 1 only when the flag must be set, bucket 0 only when
+	// it must be clear (a bit in both has= and lacks=: none, never matches).
+	const vdp_u32 plat = (m & VDP_MATCH_PLATFORM) ? r.platform : 0;
+	for (unsigned k = 0; k < FIsPci - FPlat; k++)
+		if ((plat >> k) & 1)
+			allow[FPlat + k] &= 2;
+	if (m & (VDP_MATCH_PCI | VDP_MATCH_SUBSYS))
+		allow[FIsPci] &= 2;
+	const vdp_u64 has = (m & VDP_MATCH_HAS) ? r.has.w[0] >> kFeatFirst : 0;
+	const vdp_u64 lacks = (m & VDP_MATCH_LACKS) ? r.lacks.w[0] >> kFeatFirst : 0;
+	for (unsigned k = 0; k < kFields - FFeat; k++) {
+		if ((has >> k) & 1)
+			allow[FFeat + k] &= 2;
+		if ((lacks >> k) & 1)
+			allow[FFeat + k] &= 1;
+	}
+}
+
+} // namespace
+
+// Add rule i of t to the index: set or clear its bit in every set.
+void index_rule(vdp_table &t, vdp_u32 i)
+{
+	vdp_u32 allow[kFields];
+	rule_buckets(t.rules[i], allow);
+	const vdp_u64 bit = vdp_u64(1) << (i % 64);
+	vdp_u64 *set = t.index[i / 64];
+	for (unsigned f = 0; f < kFields; f++) {
+		vdp_u32 a = allow[f];
+		for (unsigned b = 0; b < 1u << kLayout.bits[f]; b++, set++, a >>= 1)
+			*set ^= (*set ^ (0 - vdp_u64(a & 1))) & bit;
+	}
+}
+
+namespace {
+
+// Index of the lowest set bit of a non-zero word (no __builtin_ctzll:
+// sparc64 would call libgcc).
+unsigned lowest_bit(vdp_u64 c)
+{
+	unsigned j = 0;
+	for (unsigned s = 32; s; s /= 2) {
+		if (!(c & ((vdp_u64(1) << s) - 1))) {
+			c >>= s;
+			j += s;
+		}
+	}
+	return j;
+}
+
+// First rule of the table that matches, -1 for none.  Not inlined: its
+// frame (the unrolled loop keeps a pointer per field) stays out of
+// vdp_decide's.
+__attribute__((noinline)) vdp_s32 first_match(const vdp_table &t, const DevView &v)
+{
+	const vdp_u32 n = t.count < VDP_MAX_RULES ? t.count : VDP_MAX_RULES;
+	if (t.indexed != t.count) { // no (or a stale) index: every rule in full
+		for (vdp_u32 i = 0; i < n; i++)
+			if (matches(t.rules[i], v))
+				return static_cast<vdp_s32>(i);
+		return -1;
+	}
+	vdp_u16 set[kFields];
+	device_sets(v, set);
+	for (vdp_u32 w = 0; w * 64 < n; w++) {
+		const vdp_u64 *sets = t.index[w];
+		vdp_u64 c0 = n - w * 64 >= 64 ? ~vdp_u64(0) : (vdp_u64(1) << (n - w * 64)) - 1;
+		vdp_u64 c1 = ~vdp_u64(0);
+		// Two chains of ANDs, unrolled: a load and an AND per field.
+#pragma GCC unroll 32
+		for (unsigned f = 0; f + 1 < kFields; f += 2) {
+			c0 &= sets[set[f]];
+			c1 &= sets[set[f + 1]];
+		}
+		for (vdp_u64 c = c0 & c1; c; c &= c - 1) {
+			const vdp_u32 i = w * 64 + lowest_bit(c);
+			if (matches(t.rules[i], v))
+				return static_cast<vdp_s32>(i);
+		}
+	}
+	return -1;
+}
 
 // Outcome of evaluating an action against the device and platform.
 struct Eval {
@@ -337,15 +560,9 @@ void vdp_decide(const struct vdp_table *table, const struct vdp_device *dev,
 	// First match wins.
 	const vdp_rule *rule = nullptr;
 	if (table) {
-		const DevView view(d, p, vdp_platform_flags(&p));
-		const vdp_u32 n = table->count < VDP_MAX_RULES ? table->count : VDP_MAX_RULES;
-		for (vdp_u32 i = 0; i < n; i++) {
-			if (matches(table->rules[i], view)) {
-				rule = &table->rules[i];
-				out->rule = static_cast<vdp_s32>(i);
-				break;
-			}
-		}
+		out->rule = first_match(*table, DevView(d, p, vdp_platform_flags(&p)));
+		if (out->rule >= 0)
+			rule = &table->rules[out->rule];
 	}
 
 	const Action action =
@@ -442,16 +659,18 @@ int vdp_append_builtin(struct vdp_table *table, vdp_u8 pseries_bounce)
 {
 	if (!table)
 		return -1;
-	if (pseries_bounce == VDP_PSERIES_BOUNCE_OFF)
+	const bool was_indexed = table->indexed == table->count;
+	if (pseries_bounce == VDP_PSERIES_BOUNCE_OFF) {
+		if (!was_indexed)
+			vdp_table_reindex(table);
 		return 0;
+	}
 	if (pseries_bounce != VDP_PSERIES_BOUNCE_AUTO && pseries_bounce != VDP_PSERIES_BOUNCE_ON)
 		return -1;
 	if (table->count >= VDP_MAX_RULES)
 		return -1;
 	vdp_rule &r = table->rules[table->count];
-	unsigned char *bytes = reinterpret_cast<unsigned char *>(&r);
-	for (vdp_size i = 0; i < sizeof(r); i++)
-		bytes[i] = 0;
+	zero_rule(r);
 	r.match = VDP_MATCH_LACKS | VDP_MATCH_PLATFORM;
 	vdp_feat_set(&r.lacks, VDP_F_ACCESS_PLATFORM);
 	r.platform = VDP_PLAT_PSERIES;
@@ -460,8 +679,25 @@ int vdp_append_builtin(struct vdp_table *table, vdp_u8 pseries_bounce)
 	r.action = VDP_ACTION_DIRECT;
 	r.fallback = VDP_FALLBACK_STOCK;
 	r.flags = VDP_RULE_BUILTIN;
-	table->count++;
+	if (was_indexed) {
+		index_rule(*table, table->count);
+		table->count++;
+		table->indexed = table->count;
+	} else {
+		table->count++;
+		vdp_table_reindex(table);
+	}
 	return 0;
+}
+
+void vdp_table_reindex(struct vdp_table *table)
+{
+	if (!table)
+		return;
+	const vdp_u32 n = table->count < VDP_MAX_RULES ? table->count : VDP_MAX_RULES;
+	for (vdp_u32 i = 0; i < n; i++)
+		index_rule(*table, i);
+	table->indexed = table->count;
 }
 
 } // extern "C"

@@ -8,183 +8,106 @@
 namespace vdp {
 namespace {
 
-class Writer {
+// Terms of one rule, separated by ','.
+class RuleFmt {
 public:
-	Writer(char *buf, vdp_size size) : buf_(buf), size_(size), len_(0) {}
+	explicit RuleFmt(Out &w) : w_(w), first_(true) {}
 
-	void c(char ch)
+	// "key=" (or the bare flag "key" when value is false).
+	Out &key(const char *k, bool value = true)
 	{
-		if (buf_ && len_ + 1 < size_)
-			buf_[len_] = ch;
-		len_++;
+		if (!first_)
+			w_.c(',');
+		first_ = false;
+		w_.s(k);
+		return value ? w_.c('=') : w_;
 	}
-	void s(const char *str)
+	// key=VVVV:DDDD, either half may be '*'.
+	void ids(const char *k, vdp_u32 hi, vdp_u32 lo)
 	{
-		while (*str)
-			c(*str++);
+		key(k);
+		id_half(hi);
+		w_.c(':');
+		id_half(lo);
 	}
-	void dec(vdp_u64 v)
+	// key=N+N+... over the set bits.
+	void bits(const char *k, const vdp_features &f)
 	{
-		char tmp[24];
-		int n = 0;
-		do {
-			tmp[n++] = static_cast<char>('0' + v % 10);
-			v /= 10;
-		} while (v && n < 24);
-		while (n)
-			c(tmp[--n]);
+		key(k);
+		bool first = true;
+		for (unsigned b = 0; b < VDP_FEATURE_BITS; b++) {
+			if (vdp_feat_test(&f, b))
+				plus(first).dec(b);
+		}
 	}
-	void hex(vdp_u64 v, int min_digits)
+	// key=flag+flag+... over the platform flags.
+	void platform(const char *k, vdp_u32 flags)
 	{
-		const char *d = "0123456789abcdef";
-		char tmp[16];
-		int n = 0;
-		do {
-			tmp[n++] = d[v & 15];
-			v >>= 4;
-		} while ((v || n < min_digits) && n < 16);
-		while (n)
-			c(tmp[--n]);
-	}
-	void name(const char *pat)
-	{
-		for (vdp_size i = 0; i < VDP_NAME_LEN && pat[i]; i++)
-			c(pat[i]);
-	}
-	vdp_size finish()
-	{
-		if (buf_ && size_)
-			buf_[len_ < size_ ? len_ : size_ - 1] = '\0';
-		return len_;
+		key(k);
+		bool first = true;
+		for (unsigned b = 0; platform_flag_name(b); b++) {
+			if (flags & (1u << b))
+				plus(first).s(platform_flag_name(b));
+		}
 	}
 
 private:
-	char *buf_;
-	vdp_size size_;
-	vdp_size len_;
-};
-
-class RuleFmt {
-public:
-	explicit RuleFmt(Writer &w) : w_(w), first_(true) {}
-
-	void key(const char *k)
+	Out &plus(bool &first)
 	{
-		if (!first_)
-			w_.c(',');
-		first_ = false;
-		w_.s(k);
-		w_.c('=');
+		if (!first)
+			w_.c('+');
+		first = false;
+		return w_;
 	}
-	void flag(const char *k)
-	{
-		if (!first_)
-			w_.c(',');
-		first_ = false;
-		w_.s(k);
-	}
-	void pci_half(vdp_u32 v)
+	void id_half(vdp_u32 v)
 	{
 		if (v == VDP_ANY_ID)
 			w_.c('*');
 		else
 			w_.hex(v & 0xffffu, 4);
 	}
-	void bits(const vdp_features &f)
-	{
-		bool first = true;
-		for (unsigned b = 0; b < VDP_FEATURE_BITS; b++) {
-			if (!vdp_feat_test(&f, b))
-				continue;
-			if (!first)
-				w_.c('+');
-			first = false;
-			w_.dec(b);
-		}
-	}
-	Writer &w() { return w_; }
-
-private:
-	Writer &w_;
+	Out &w_;
 	bool first_;
 };
 
-void format_rule(const vdp_rule &r, Writer &w)
+void format_rule(const vdp_rule &r, Out &w)
 {
 	RuleFmt f(w);
 	const vdp_u32 m = r.match;
 	if (m & VDP_MATCH_ID) {
-		f.key("id");
+		Out &v = f.key("id");
 		if (const char *n = device_id_name(r.device_id))
-			w.s(n);
+			v.s(n);
 		else
-			w.dec(r.device_id);
+			v.dec(r.device_id);
 	}
-	if (m & VDP_MATCH_VENDOR) {
-		f.key("vendor");
-		w.s("0x");
-		w.hex(r.vendor_id, 1);
-	}
-	if (m & VDP_MATCH_TRANSPORT) {
-		f.key("transport");
-		w.s(vdp_transport_name(r.transport));
-	}
-	if (m & VDP_MATCH_PCI) {
-		f.key("pci");
-		f.pci_half(r.pci_vendor);
-		w.c(':');
-		f.pci_half(r.pci_device);
-	}
-	if (m & VDP_MATCH_SUBSYS) {
-		f.key("subsys");
-		f.pci_half(r.sub_vendor);
-		w.c(':');
-		f.pci_half(r.sub_device);
-	}
-	if (m & VDP_MATCH_BUS) {
-		f.key("bus");
-		w.name(r.bus);
-	}
-	if (m & VDP_MATCH_NAME) {
-		f.key("name");
-		w.name(r.name);
-	}
-	if (m & VDP_MATCH_HAS) {
-		f.key("has");
-		f.bits(r.has);
-	}
-	if (m & VDP_MATCH_LACKS) {
-		f.key("lacks");
-		f.bits(r.lacks);
-	}
-	if (m & VDP_MATCH_PLATFORM) {
-		f.key("platform");
-		bool first = true;
-		for (unsigned b = 0; platform_flag_name(b); b++) {
-			if (!(r.platform & (1u << b)))
-				continue;
-			if (!first)
-				w.c('+');
-			first = false;
-			w.s(platform_flag_name(b));
-		}
-	}
-	if (m & VDP_MATCH_ARCH) {
-		f.key("arch");
-		w.s(vdp_arch_name(r.arch));
-	}
-	f.key("action");
-	w.s(vdp_action_name(r.action));
-	if (feat_any(r.clear)) {
-		f.key("clear");
-		f.bits(r.clear);
-	}
-	if (r.fallback == VDP_FALLBACK_REFUSE) {
-		f.key("else");
-		w.s("refuse");
-	}
+	if (m & VDP_MATCH_VENDOR)
+		f.key("vendor").s("0x").hex(r.vendor_id, 1);
+	if (m & VDP_MATCH_TRANSPORT)
+		f.key("transport").s(vdp_transport_name(r.transport));
+	if (m & VDP_MATCH_PCI)
+		f.ids("pci", r.pci_vendor, r.pci_device);
+	if (m & VDP_MATCH_SUBSYS)
+		f.ids("subsys", r.sub_vendor, r.sub_device);
+	if (m & VDP_MATCH_BUS)
+		f.key("bus").sn(r.bus, VDP_NAME_LEN);
+	if (m & VDP_MATCH_NAME)
+		f.key("name").sn(r.name, VDP_NAME_LEN);
+	if (m & VDP_MATCH_HAS)
+		f.bits("has", r.has);
+	if (m & VDP_MATCH_LACKS)
+		f.bits("lacks", r.lacks);
+	if (m & VDP_MATCH_PLATFORM)
+		f.platform("platform", r.platform);
+	if (m & VDP_MATCH_ARCH)
+		f.key("arch").s(vdp_arch_name(r.arch));
+	f.key("action").s(vdp_action_name(r.action));
+	if (feat_any(r.clear))
+		f.bits("clear", r.clear);
+	if (r.fallback == VDP_FALLBACK_REFUSE)
+		f.key("else").s("refuse");
 	if (r.flags & VDP_RULE_BUILTIN)
-		f.flag("builtin");
+		f.key("builtin", false);
 }
 
 } // namespace
@@ -196,15 +119,15 @@ extern "C" {
 
 vdp_size vdp_format_rule(const struct vdp_rule *rule, char *buf, vdp_size size)
 {
-	Writer w(buf, size);
+	Out w(buf, size);
 	if (rule)
 		format_rule(*rule, w);
-	return w.finish();
+	return w.len();
 }
 
 vdp_size vdp_format_table(const struct vdp_table *table, char *buf, vdp_size size)
 {
-	Writer w(buf, size);
+	Out w(buf, size);
 	if (table) {
 		const vdp_u32 n = table->count < VDP_MAX_RULES ? table->count : VDP_MAX_RULES;
 		for (vdp_u32 i = 0; i < n; i++) {
@@ -213,7 +136,7 @@ vdp_size vdp_format_table(const struct vdp_table *table, char *buf, vdp_size siz
 			format_rule(table->rules[i], w);
 		}
 	}
-	return w.finish();
+	return w.len();
 }
 
 } // extern "C"

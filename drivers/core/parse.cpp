@@ -53,72 +53,6 @@ bool lookup_key(const char *s, vdp_size n, Key *out)
 	return false;
 }
 
-// Bounded message writer into vdp_parse_result.message.
-class Msg {
-public:
-	explicit Msg(char *buf, vdp_size size) : buf_(buf), size_(size), len_(0)
-	{
-		if (size_)
-			buf_[0] = '\0';
-	}
-	Msg &s(const char *str)
-	{
-		while (*str)
-			c(*str++);
-		return *this;
-	}
-	// A token from the input, shortened so that messages stay readable.
-	Msg &tok(const char *t, vdp_size n)
-	{
-		const vdp_size max = 32;
-		for (vdp_size i = 0; i < n && i < max; i++)
-			c(t[i]);
-		if (n > max)
-			s("...");
-		return *this;
-	}
-	Msg &num(vdp_u64 v)
-	{
-		char tmp[24];
-		int n = 0;
-		do {
-			tmp[n++] = static_cast<char>('0' + v % 10);
-			v /= 10;
-		} while (v && n < 24);
-		while (n)
-			c(tmp[--n]);
-		return *this;
-	}
-	Msg &hex2(vdp_u8 v)
-	{
-		const char *d = "0123456789abcdef";
-		s("0x");
-		c(d[v >> 4]);
-		c(d[v & 15]);
-		return *this;
-	}
-
-private:
-	void c(char ch)
-	{
-		if (len_ + 1 < size_) {
-			buf_[len_++] = ch;
-			buf_[len_] = '\0';
-		}
-	}
-	char *buf_;
-	vdp_size size_;
-	vdp_size len_;
-};
-
-// Zero a rule in place (no temporary on the stack).
-void zero(vdp_rule &r)
-{
-	unsigned char *p = reinterpret_cast<unsigned char *>(&r);
-	for (vdp_size i = 0; i < sizeof(r); i++)
-		p[i] = 0;
-}
-
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 int hex_val(char c)
@@ -151,7 +85,7 @@ private:
 	vdp_u32 parse_rule(vdp_size b, vdp_size e, vdp_rule &r);
 	vdp_u32 parse_term(vdp_size b, vdp_size e, vdp_rule &r, vdp_u32 &seen,
 			   vdp_size *else_off);
-	vdp_u32 parse_value(Key k, vdp_size kb, vdp_size b, vdp_size e, vdp_rule &r);
+	vdp_u32 parse_value(Key k, vdp_size b, vdp_size e, vdp_rule &r);
 	vdp_u32 parse_number(Key k, vdp_size b, vdp_size e, vdp_u64 max, vdp_u64 *out,
 			     const char *range);
 	vdp_u32 parse_bits(Key k, vdp_size b, vdp_size e, vdp_features *out);
@@ -160,17 +94,30 @@ private:
 	vdp_u32 parse_pattern(Key k, vdp_size b, vdp_size e, char *out);
 
 	// Start an error report: status, offset, and the message writer.
-	Msg fail(vdp_u32 status, vdp_size off)
+	Out fail(vdp_u32 status, vdp_size off)
 	{
 		res_->status = status;
 		res_->offset = static_cast<vdp_u32>(off);
 		res_->rule = rule_idx_;
-		return Msg(res_->message, sizeof(res_->message));
+		return Out(res_->message, sizeof(res_->message));
 	}
 	vdp_u32 bad_value(Key k, vdp_size b, vdp_size e)
 	{
 		fail(VDP_PARSE_BAD_VALUE, b)
 			.s("bad value '").tok(s_ + b, e - b).s("' for '").s(key_name(k)).s("'");
+		return VDP_PARSE_BAD_VALUE;
+	}
+	// VDP_PARSE_OK when a lookup knew the value [b, e) of k.
+	vdp_u32 known(bool ok, Key k, vdp_size b, vdp_size e)
+	{
+		return ok ? vdp_u32{VDP_PARSE_OK} : bad_value(k, b, e);
+	}
+	// An unknown (or empty) platform flag [b, e).
+	vdp_u32 unknown_flag(vdp_size b, vdp_size e)
+	{
+		fail(VDP_PARSE_BAD_VALUE, b)
+			.s("unknown platform flag '").tok(s_ + b, e - b)
+			.s("' (xen, restricted, pseries, secure, swiotlb)");
 		return VDP_PARSE_BAD_VALUE;
 	}
 	vdp_u32 out_of_range(Key k, vdp_size b, vdp_size e, const char *range)
@@ -186,6 +133,21 @@ private:
 			b++;
 		return b;
 	}
+	// Walks the items of [b, e) (b < e) separated by sep: item(t, te) for
+	// each non-empty one, empty(off) for an empty one (off is where it
+	// would start, or the separator before it at the end of the range).
+	// Stops at the first status other than VDP_PARSE_OK.
+	template <typename Empty, typename Item>
+	vdp_u32 each(char sep, vdp_size b, vdp_size e, Empty empty, Item item)
+	{
+		for (vdp_size t = b;;) {
+			const vdp_size te = find(sep, t, e);
+			const vdp_u32 st = te == t ? empty(t < e ? t : t - 1) : item(t, te);
+			if (st != VDP_PARSE_OK || te == e)
+				return st;
+			t = te + 1;
+		}
+	}
 
 	const char *s_;
 	vdp_size n_;
@@ -197,6 +159,7 @@ private:
 vdp_u32 Parser::run()
 {
 	out_->count = 0;
+	out_->indexed = 0;
 	if (n_ == 0)
 		return VDP_PARSE_OK;
 
@@ -204,58 +167,53 @@ vdp_u32 Parser::run()
 	for (vdp_size i = 0; i < n_; i++) {
 		const unsigned char c = static_cast<unsigned char>(s_[i]);
 		if (c <= 0x20 || c >= 0x7f) {
-			Msg m = fail(VDP_PARSE_BAD_CHAR, i);
-			m.s("unexpected character ").hex2(c);
+			Out m = fail(VDP_PARSE_BAD_CHAR, i);
+			m.s("unexpected character 0x").hex(c, 2);
 			if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f')
 				m.s(" (whitespace is not allowed)");
 			return VDP_PARSE_BAD_CHAR;
 		}
 	}
 
-	vdp_size pos = 0;
-	for (;;) {
-		const vdp_size end = find(';', pos, n_);
-		if (end == pos) {
+	return each(
+		';', 0, n_,
+		[&](vdp_size off) -> vdp_u32 {
 			// Leading ';', ";;" or a trailing ';': point at the ';'.
-			fail(VDP_PARSE_EMPTY_RULE, pos < n_ ? pos : pos - 1).s("empty rule");
+			fail(VDP_PARSE_EMPTY_RULE, off).s("empty rule");
 			return VDP_PARSE_EMPTY_RULE;
-		}
-		if (rule_idx_ >= VDP_MAX_RULES) {
-			fail(VDP_PARSE_TOO_MANY_RULES, pos).s("more than ").num(VDP_MAX_RULES).s(" rules");
-			return VDP_PARSE_TOO_MANY_RULES;
-		}
-		const vdp_u32 st = parse_rule(pos, end, out_->rules[rule_idx_]);
-		if (st != VDP_PARSE_OK)
-			return st;
-		rule_idx_++;
-		out_->count = rule_idx_;
-		if (end == n_)
-			break;
-		pos = end + 1;
-	}
-	return VDP_PARSE_OK;
+		},
+		[&](vdp_size b, vdp_size e) -> vdp_u32 {
+			if (rule_idx_ >= VDP_MAX_RULES) {
+				fail(VDP_PARSE_TOO_MANY_RULES, b)
+					.s("more than ").dec(VDP_MAX_RULES).s(" rules");
+				return VDP_PARSE_TOO_MANY_RULES;
+			}
+			const vdp_u32 st = parse_rule(b, e, out_->rules[rule_idx_]);
+			if (st != VDP_PARSE_OK)
+				return st;
+			index_rule(*out_, rule_idx_);
+			rule_idx_++;
+			out_->count = rule_idx_;
+			out_->indexed = rule_idx_;
+			return VDP_PARSE_OK;
+		});
 }
 
 vdp_u32 Parser::parse_rule(vdp_size b, vdp_size e, vdp_rule &r)
 {
-	zero(r);
+	zero_rule(r);
 	vdp_u32 seen = 0;
 	vdp_size else_off = b;
 
-	vdp_size t = b;
-	for (;;) {
-		const vdp_size te = find(',', t, e);
-		if (te == t) {
-			fail(VDP_PARSE_UNKNOWN_KEY, t < e ? t : t - 1).s("empty term");
+	const vdp_u32 st = each(
+		',', b, e,
+		[&](vdp_size off) -> vdp_u32 {
+			fail(VDP_PARSE_UNKNOWN_KEY, off).s("empty term");
 			return VDP_PARSE_UNKNOWN_KEY;
-		}
-		const vdp_u32 st = parse_term(t, te, r, seen, &else_off);
-		if (st != VDP_PARSE_OK)
-			return st;
-		if (te == e)
-			break;
-		t = te + 1;
-	}
+		},
+		[&](vdp_size t, vdp_size te) { return parse_term(t, te, r, seen, &else_off); });
+	if (st != VDP_PARSE_OK)
+		return st;
 
 	if (!(seen & (1u << u8(Key::Action)))) {
 		fail(VDP_PARSE_NO_ACTION, b).s("rule has no action=");
@@ -304,7 +262,7 @@ vdp_u32 Parser::parse_term(vdp_size b, vdp_size e, vdp_rule &r, vdp_u32 &seen,
 		fail(VDP_PARSE_MISSING_VALUE, b).s("missing value for '").s(key_name(k)).s("'");
 		return VDP_PARSE_MISSING_VALUE;
 	}
-	const vdp_u32 st = parse_value(k, b, eq + 1, e, r);
+	const vdp_u32 st = parse_value(k, eq + 1, e, r);
 	if (st != VDP_PARSE_OK)
 		return st;
 
@@ -316,7 +274,7 @@ vdp_u32 Parser::parse_term(vdp_size b, vdp_size e, vdp_rule &r, vdp_u32 &seen,
 			while (!both.test(bitno))
 				bitno++;
 			fail(VDP_PARSE_CONFLICT, eq + 1)
-				.s("bit ").num(bitno).s(" is in both has= and lacks=");
+				.s("bit ").dec(bitno).s(" is in both has= and lacks=");
 			return VDP_PARSE_CONFLICT;
 		}
 	}
@@ -354,28 +312,26 @@ vdp_u32 Parser::parse_number(Key k, vdp_size b, vdp_size e, vdp_u64 max, vdp_u64
 vdp_u32 Parser::parse_bits(Key k, vdp_size b, vdp_size e, vdp_features *out)
 {
 	*out = vdp_features{};
-	vdp_size t = b;
-	for (;;) {
-		const vdp_size te = find('+', t, e);
-		if (te == t) {
-			fail(VDP_PARSE_BAD_VALUE, t < e ? t : t - 1)
-				.s("empty bit number in '").s(key_name(k)).s("'");
+	return each(
+		'+', b, e,
+		[&](vdp_size off) -> vdp_u32 {
+			fail(VDP_PARSE_BAD_VALUE, off).s("empty bit number in '").s(key_name(k)).s("'");
 			return VDP_PARSE_BAD_VALUE;
-		}
-		vdp_u64 v = 0;
-		const vdp_u32 st = parse_number(k, t, te, VDP_FEATURE_BITS - 1, &v, "0..127");
-		if (st != VDP_PARSE_OK)
-			return st;
-		if (k == Key::Clear && v == VDP_F_ACCESS_PLATFORM) {
-			fail(VDP_PARSE_CONFLICT, t).s("bit 33 is controlled by action=, not clear=");
-			return VDP_PARSE_CONFLICT;
-		}
-		vdp_feat_set(out, static_cast<unsigned>(v));
-		if (te == e)
-			break;
-		t = te + 1;
-	}
-	return VDP_PARSE_OK;
+		},
+		[&](vdp_size t, vdp_size te) -> vdp_u32 {
+			vdp_u64 v = 0;
+			const vdp_u32 st =
+				parse_number(k, t, te, VDP_FEATURE_BITS - 1, &v, "0..127");
+			if (st != VDP_PARSE_OK)
+				return st;
+			if (k == Key::Clear && v == VDP_F_ACCESS_PLATFORM) {
+				fail(VDP_PARSE_CONFLICT, t)
+					.s("bit 33 is controlled by action=, not clear=");
+				return VDP_PARSE_CONFLICT;
+			}
+			vdp_feat_set(out, static_cast<unsigned>(v));
+			return VDP_PARSE_OK;
+		});
 }
 
 vdp_u32 Parser::parse_half(Key k, vdp_size b, vdp_size e, vdp_u32 *out)
@@ -435,7 +391,7 @@ vdp_u32 Parser::parse_pattern(Key k, vdp_size b, vdp_size e, char *out)
 	if (e - b > VDP_NAME_LEN - 1) {
 		fail(VDP_PARSE_OUT_OF_RANGE, b)
 			.s("pattern for '").s(key_name(k)).s("' longer than ")
-			.num(VDP_NAME_LEN - 1).s(" characters");
+			.dec(VDP_NAME_LEN - 1).s(" characters");
 		return VDP_PARSE_OUT_OF_RANGE;
 	}
 	vdp_size n = 0;
@@ -446,81 +402,70 @@ vdp_u32 Parser::parse_pattern(Key k, vdp_size b, vdp_size e, char *out)
 	return VDP_PARSE_OK;
 }
 
-vdp_u32 Parser::parse_value(Key k, vdp_size kb, vdp_size b, vdp_size e, vdp_rule &r)
+// The match keys are the first keys, in VDP_MATCH_* bit order.
+static_assert(u8(Key::Id) == 0 && VDP_MATCH_ID == 1u << u8(Key::Id) &&
+		      VDP_MATCH_VENDOR == 1u << u8(Key::Vendor) &&
+		      VDP_MATCH_TRANSPORT == 1u << u8(Key::Transport) &&
+		      VDP_MATCH_PCI == 1u << u8(Key::Pci) &&
+		      VDP_MATCH_SUBSYS == 1u << u8(Key::Subsys) &&
+		      VDP_MATCH_BUS == 1u << u8(Key::Bus) &&
+		      VDP_MATCH_NAME == 1u << u8(Key::Name) &&
+		      VDP_MATCH_HAS == 1u << u8(Key::Has) &&
+		      VDP_MATCH_LACKS == 1u << u8(Key::Lacks) &&
+		      VDP_MATCH_PLATFORM == 1u << u8(Key::Platform) &&
+		      VDP_MATCH_ARCH == 1u << u8(Key::Arch),
+	      "Key order follows the VDP_MATCH_* bits");
+
+vdp_u32 Parser::parse_value(Key k, vdp_size b, vdp_size e, vdp_rule &r)
 {
-	(void)kb;
 	const char *v = s_ + b;
 	const vdp_size n = e - b;
 	vdp_u64 num = 0;
 	vdp_u32 st = VDP_PARSE_OK;
 
+	if (u8(k) <= u8(Key::Arch))
+		r.match |= 1u << u8(k);
 	switch (k) {
 	case Key::Id:
 		if (!lookup_device_id(v, n, &r.device_id)) {
 			st = parse_number(k, b, e, 65535, &num, "0..65535");
 			r.device_id = static_cast<vdp_u32>(num);
 		}
-		r.match |= VDP_MATCH_ID;
 		return st;
 	case Key::Vendor:
 		st = parse_number(k, b, e, 0xffffffffu, &num, "0..0xffffffff");
 		r.vendor_id = static_cast<vdp_u32>(num);
-		r.match |= VDP_MATCH_VENDOR;
 		return st;
 	case Key::Transport:
-		if (!lookup_transport(v, n, &r.transport))
-			return bad_value(k, b, e);
-		r.match |= VDP_MATCH_TRANSPORT;
-		return VDP_PARSE_OK;
+		return known(lookup_transport(v, n, &r.transport), k, b, e);
 	case Key::Pci:
-		r.match |= VDP_MATCH_PCI;
 		return parse_pci(k, b, e, &r.pci_vendor, &r.pci_device);
 	case Key::Subsys:
-		r.match |= VDP_MATCH_SUBSYS;
 		return parse_pci(k, b, e, &r.sub_vendor, &r.sub_device);
 	case Key::Bus:
-		r.match |= VDP_MATCH_BUS;
 		return parse_pattern(k, b, e, r.bus);
 	case Key::Name:
-		r.match |= VDP_MATCH_NAME;
 		return parse_pattern(k, b, e, r.name);
 	case Key::Has:
-		r.match |= VDP_MATCH_HAS;
 		return parse_bits(k, b, e, &r.has);
 	case Key::Lacks:
-		r.match |= VDP_MATCH_LACKS;
 		return parse_bits(k, b, e, &r.lacks);
 	case Key::Clear:
 		return parse_bits(k, b, e, &r.clear);
-	case Key::Platform: {
-		r.match |= VDP_MATCH_PLATFORM;
-		vdp_size t = b;
-		for (;;) {
-			const vdp_size te = find('+', t, e);
-			vdp_u32 flag = 0;
-			if (te == t || !lookup_platform_flag(s_ + t, te - t, &flag)) {
-				const vdp_size off = t < e ? t : t - 1;
-				fail(VDP_PARSE_BAD_VALUE, off)
-					.s("unknown platform flag '").tok(s_ + t, te - t)
-					.s("' (xen, restricted, pseries, secure, swiotlb)");
-				return VDP_PARSE_BAD_VALUE;
-			}
-			r.platform |= flag;
-			if (te == e)
-				break;
-			t = te + 1;
-		}
-		return VDP_PARSE_OK;
-	}
+	case Key::Platform:
+		return each(
+			'+', b, e, [&](vdp_size off) { return unknown_flag(off, off); },
+			[&](vdp_size t, vdp_size te) -> vdp_u32 {
+				vdp_u32 flag = 0;
+				if (!lookup_platform_flag(s_ + t, te - t, &flag))
+					return unknown_flag(t, te);
+				r.platform |= flag;
+				return VDP_PARSE_OK;
+			});
 	case Key::Arch:
-		if (!lookup_arch(v, n, &r.arch))
-			return bad_value(k, b, e);
-		r.match |= VDP_MATCH_ARCH;
-		return VDP_PARSE_OK;
+		return known(lookup_arch(v, n, &r.arch), k, b, e);
 	case Key::Action:
-		if (!lookup_action(v, n, &r.action))
-			return bad_value(k, b, e);
-		return VDP_PARSE_OK;
+		return known(lookup_action(v, n, &r.action), k, b, e);
 	case Key::Else:
 		if (tok_eq(v, n, "auto"))
 			r.fallback = VDP_FALLBACK_STOCK;
@@ -555,13 +500,13 @@ extern "C" vdp_u32 vdp_parse(const char *text, vdp_size len, struct vdp_table *o
 	if (len >= VDP_MAX_TEXT) {
 		res->status = VDP_PARSE_TOO_LONG;
 		res->offset = VDP_MAX_TEXT - 1;
-		Msg(res->message, sizeof(res->message))
-			.s("rules text longer than ").num(VDP_MAX_TEXT - 1).s(" bytes");
+		Out(res->message, sizeof(res->message))
+			.s("rules text longer than ").dec(VDP_MAX_TEXT - 1).s(" bytes");
 		return res->status;
 	}
 	if (!out || (len && !text)) {
 		res->status = VDP_PARSE_BAD_VALUE;
-		Msg(res->message, sizeof(res->message)).s("no input or no output table");
+		Out(res->message, sizeof(res->message)).s("no input or no output table");
 		return res->status;
 	}
 	vdp_size n = len;

@@ -54,7 +54,8 @@ enum class Reason : vdp_u8 {
 	AlreadyBound = VDP_REASON_ALREADY_BOUND,
 };
 
-constexpr vdp_s32 kENODEV = -19;
+// Not every translation unit uses it (W=1 has -Wunused-const-variable=2).
+[[maybe_unused]] constexpr vdp_s32 kENODEV = -19;
 
 template <typename E> constexpr vdp_u8 u8(E e) { return static_cast<vdp_u8>(e); }
 
@@ -153,6 +154,76 @@ inline bool tok_eq(const char *s, vdp_size n, const char *lit)
 	return lit[i] == '\0';
 }
 
+// Bounded text output with snprintf semantics: writes at most size - 1
+// characters and keeps the buffer NUL-terminated (buf may be NULL to only
+// count); len() is the length the full output needs.
+class Out {
+public:
+	Out(char *buf, vdp_size size) : buf_(buf), size_(size), len_(0)
+	{
+		if (buf_ && size_)
+			buf_[0] = '\0';
+	}
+	Out &c(char ch)
+	{
+		if (buf_ && len_ + 1 < size_) {
+			buf_[len_] = ch;
+			buf_[len_ + 1] = '\0';
+		}
+		len_++;
+		return *this;
+	}
+	Out &s(const char *str)
+	{
+		while (*str)
+			c(*str++);
+		return *this;
+	}
+	// At most max characters of str, up to its NUL.
+	Out &sn(const char *str, vdp_size max)
+	{
+		for (vdp_size i = 0; i < max && str[i]; i++)
+			c(str[i]);
+		return *this;
+	}
+	// A token from an input, shortened to keep messages readable.
+	Out &tok(const char *t, vdp_size n)
+	{
+		const vdp_size max = 32;
+		sn(t, n < max ? n : max);
+		return n > max ? s("...") : *this;
+	}
+	Out &dec(vdp_u64 v) { return digits(v, 10, 1); }
+	Out &hex(vdp_u64 v, unsigned min_digits) { return digits(v, 16, min_digits); }
+	vdp_size len() const { return len_; }
+
+private:
+	Out &digits(vdp_u64 v, unsigned base, unsigned min_digits)
+	{
+		const char *d = "0123456789abcdef";
+		char tmp[24];
+		unsigned n = 0;
+		do {
+			tmp[n++] = d[v % base];
+			v /= base;
+		} while ((v || n < min_digits) && n < sizeof(tmp));
+		while (n)
+			c(tmp[--n]);
+		return *this;
+	}
+	char *buf_;
+	vdp_size size_;
+	vdp_size len_;
+};
+
+// Zero a rule in place (no temporary on the stack).
+inline void zero_rule(vdp_rule &r)
+{
+	unsigned char *p = reinterpret_cast<unsigned char *>(&r);
+	for (vdp_size i = 0; i < sizeof(r); i++)
+		p[i] = 0;
+}
+
 // Lookup helpers over switch-based tables (no relocated pointer arrays
 // of mutable data): returns true and the value when the token is known.
 bool lookup_device_id(const char *s, vdp_size n, vdp_u32 *out);
@@ -166,6 +237,9 @@ const char *platform_flag_name(unsigned bit); // bit index 0..4
 // Rule matching with the platform flags precomputed.
 bool rule_matches(const vdp_rule &r, const vdp_device &dev, const vdp_platform &plat,
 		  vdp_u32 plat_flags);
+
+// Add rule i of t to t.index (decide.cpp); the caller sets t.indexed.
+void index_rule(vdp_table &t, vdp_u32 i);
 
 } // namespace vdp
 

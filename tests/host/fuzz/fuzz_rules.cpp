@@ -83,6 +83,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	CHECK(a->count <= VDP_MAX_RULES);
+	// The index covers the table and is what vdp_table_reindex builds.
+	CHECK(a->indexed == a->count);
+	static vdp_u64 rows[VDP_MAX_RULES / 64][VDP_INDEX_SETS];
+	const size_t row_bytes = (a->count + 63) / 64 * sizeof(rows[0]);
+	std::memcpy(rows, a->index, row_bytes);
+	vdp_table_reindex(a);
+	CHECK(a->indexed == a->count);
+	CHECK(std::memcmp(rows, a->index, row_bytes) == 0);
 
 	// Round trip: parse(format(t)) == t, and format is a fixed point.
 	static char buf[1 << 20], buf2[1 << 20];
@@ -119,6 +127,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dev.sub_device = hdr[2] >> 4;
 	std::memcpy(dev.bus, "0000:00:04.0", 13);
 	std::memcpy(dev.name, "virtio3", 8);
+	// Often named like a rule's pattern, so that bus=/name= rules match.
+	if (a->count && (hdr[7] & 0x40)) {
+		const vdp_rule &r = a->rules[hdr[7] % a->count];
+		std::memcpy(dev.bus, r.bus, VDP_NAME_LEN);
+		std::memcpy(dev.name, r.name, VDP_NAME_LEN);
+		char *names[] = {dev.bus, dev.name};
+		for (char *p : names) { // a prefix pattern's '*': a character or the end
+			char *star = static_cast<char *>(std::memchr(p, '*', VDP_NAME_LEN));
+			if (star)
+				*star = (hdr[7] & 0x20) ? 'x' : '\0';
+		}
+	}
 	dev.offered.w[0] = (vdp_u64)hdr[3] * 0x0101010101010101ull ^ ((vdp_u64)hdr[4] << 28);
 	dev.offered.w[1] = hdr[4] & 1 ? ~0ull : 0;
 	vdp_platform plat{};
@@ -137,6 +157,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		std::memset(&d, 0xab, sizeof(d));
 		vdp_decide(a, &dev, &plat, &dma, mode, &d);
 		check_decision(d, dev, plat, mode, a->count);
+		// The same decision without the index (made stale).
+		vdp_decision u;
+		std::memset(&u, 0x54, sizeof(u));
+		a->indexed = a->count + 1;
+		vdp_decide(a, &dev, &plat, &dma, mode, &u);
+		a->indexed = a->count;
+		CHECK(std::memcmp(&d, &u, sizeof(d)) == 0);
 		// first match: the chosen rule matches and none before it does
 		if (d.rule >= 0) {
 			CHECK(vdp_rule_matches(&a->rules[d.rule], &dev, &plat));
@@ -149,6 +176,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const vdp_u32 before = a->count;
 		CHECK(vdp_append_builtin(a, hdr[0] % 3) == 0);
 		CHECK(a->count == before + (hdr[0] % 3 == VDP_PSERIES_BOUNCE_OFF ? 0 : 1));
+		CHECK(a->indexed == a->count);
 	}
 	return 0;
 }

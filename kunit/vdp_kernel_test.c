@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the core's model of upstream against the running kernel itself.
+ *
+ * The core predicts what the virtio core does (transport feature filter,
+ * feature negotiation in virtio_dev_probe, the DMA quirk).  Here the real
+ * virtio core of this kernel does it, on fake devices registered on the
+ * real virtio bus, and the two must agree.  No glue is loaded while this
+ * suite runs (kunit/plan loads virtio_dma_policy.ko afterwards).
+ */
+#include <kunit/test.h>
+#include <linux/random.h>
+#include <linux/prandom.h>
+#include <linux/virtio.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_ring.h>
+#include <uapi/linux/virtio_config.h>
+#include <uapi/linux/virtio_ring.h>
+
+#include "../include/virtio_dma_policy.h"
+#include "../tests/cases/vdp_case_types.h"
+#include "../tests/cases/predict_cases.h"
+#include "vdp_fake.h"
+
+/*
+ * The generation of the running kernel, by what defines the generations
+ * (virtio_dma_policy.h): 128 feature bits (linux/virtio_features.h) in
+ * 7.x, VIRTIO_TRANSPORT_F_END 41 before NOTIFICATION_DATA (6.4), 42 after.
+ */
+static vdp_u8 this_gen(void)
+{
+#if __has_include("linux/virtio_features.h")
+	return VDP_GEN_7;
+#else
+	return VIRTIO_TRANSPORT_F_END == 41 ? VDP_GEN_6_1 : VDP_GEN_6_12;
+#endif
+}
+
+/* The header's bit numbers are the kernel's. */
+static void vdp_kernel_constants_test(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, VDP_F_INDIRECT_DESC, VIRTIO_RING_F_INDIRECT_DESC);
+	KUNIT_EXPECT_EQ(test, VDP_F_EVENT_IDX, VIRTIO_RING_F_EVENT_IDX);
+	KUNIT_EXPECT_EQ(test, VDP_F_VERSION_1, VIRTIO_F_VERSION_1);
+	KUNIT_EXPECT_EQ(test, VDP_F_ACCESS_PLATFORM, VIRTIO_F_ACCESS_PLATFORM);
+	KUNIT_EXPECT_EQ(test, VDP_F_RING_PACKED, VIRTIO_F_RING_PACKED);
+	KUNIT_EXPECT_EQ(test, VDP_F_IN_ORDER, VIRTIO_F_IN_ORDER);
+	KUNIT_EXPECT_EQ(test, VDP_F_ORDER_PLATFORM, VIRTIO_F_ORDER_PLATFORM);
+	KUNIT_EXPECT_EQ(test, VDP_F_SR_IOV, VIRTIO_F_SR_IOV);
+	KUNIT_EXPECT_EQ(test, VDP_F_RING_RESET, VIRTIO_F_RING_RESET);
+	KUNIT_EXPECT_EQ(test, VDP_TRANSPORT_F_START, VIRTIO_TRANSPORT_F_START);
+	/* scripts/kunit builds UML from linux-source-6.1 */
+	KUNIT_EXPECT_EQ(test, this_gen(), (vdp_u8)VDP_GEN_6_1);
+}
+
+/* vdp_transport_filter(this generation) == vring_transport_features(). */
+static void vdp_kernel_filter_test(struct kunit *test)
+{
+	struct virtio_device *vdev = kunit_kzalloc(test, sizeof(*vdev), GFP_KERNEL);
+	unsigned int b;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, vdev);
+	for (b = 0; b <= 64; b++) {
+		/* bit b alone, and (b == 64) all 64 bits */
+		u64 in = b < 64 ? BIT_ULL(b) : ~0ULL;
+		struct vdp_features f = { .w = { in, 0 } };
+
+		vdev->features = in;
+		vring_transport_features(vdev);
+		vdp_transport_filter(this_gen(), &f);
+		KUNIT_EXPECT_EQ_MSG(test, f.w[0], vdev->features,
+				    "features 0x%llx: model keeps 0x%llx, kernel 0x%llx",
+				    in, f.w[0], vdev->features);
+	}
+}
+
+/* vdp_stock_use_dma_api() == !virtio_has_dma_quirk() (no Xen here). */
+static void vdp_kernel_dma_quirk_test(struct kunit *test)
+{
+	struct virtio_device *vdev = kunit_kzalloc(test, sizeof(*vdev), GFP_KERNEL);
+	static const u64 sets[] = {
+		0, BIT_ULL(32), BIT_ULL(33), BIT_ULL(32) | BIT_ULL(33),
+		~0ULL, ~BIT_ULL(33),
+	};
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, vdev);
+	for (i = 0; i < ARRAY_SIZE(sets); i++) {
+		struct vdp_features f = { .w = { sets[i], 0 } };
+
+		vdev->features = sets[i];
+		KUNIT_EXPECT_EQ_MSG(test, !!vdp_stock_use_dma_api(&f, 0),
+				    !virtio_has_dma_quirk(vdev), "features 0x%llx", sets[i]);
+	}
+}
+
+/*
+ * vdp_predict_negotiated() == what virtio_dev_probe() of this kernel puts
+ * in vdev->features, with an mmio-like transport (finalize_features runs
+ * vring_transport_features() and nothing else).  Rows: the shared table's
+ * rows for this generation and mmio, then pseudo-random ones.
+ */
+struct kprobe_case {
+	char name[64];
+	u64 offered, drv, legacy;
+	bool has_legacy;
+};
+
+#define N_RANDOM 48
+static struct kprobe_case kprobe_cases[VDP_CASES_COUNT(vdp_predict_cases) + N_RANDOM];
+static unsigned int n_kprobe_cases;
+
+static void kprobe_cases_init(void)
+{
+	struct rnd_state rnd;
+	unsigned int i;
+
+	n_kprobe_cases = 0;
+	for (i = 0; i < VDP_PREDICT_CASES_COUNT; i++) {
+		const struct vdp_predict_case *c = &vdp_predict_cases[i];
+		struct kprobe_case *k = &kprobe_cases[n_kprobe_cases];
+
+		if (c->gen != this_gen() || c->transport != VDP_TRANSPORT_MMIO ||
+		    c->offered[1] || c->drv[1])
+			continue;
+		snprintf(k->name, sizeof(k->name), "table: %.56s", c->name);
+		k->offered = c->offered[0];
+		k->drv = c->drv[0];
+		k->legacy = c->drv_legacy;
+		k->has_legacy = c->has_legacy;
+		n_kprobe_cases++;
+	}
+	prandom_seed_state(&rnd, 0x7664705f6b756e69ULL);
+	for (i = 0; i < N_RANDOM; i++) {
+		struct kprobe_case *k = &kprobe_cases[n_kprobe_cases++];
+		u64 r1 = ((u64)prandom_u32_state(&rnd) << 32) | prandom_u32_state(&rnd);
+		u64 r2 = ((u64)prandom_u32_state(&rnd) << 32) | prandom_u32_state(&rnd);
+		u64 r3 = ((u64)prandom_u32_state(&rnd) << 32) | prandom_u32_state(&rnd);
+
+		k->offered = r1;
+		/* half modern, half legacy devices */
+		if (i & 1)
+			k->offered |= BIT_ULL(VIRTIO_F_VERSION_1);
+		else
+			k->offered &= ~BIT_ULL(VIRTIO_F_VERSION_1);
+		k->drv = r2;
+		k->legacy = r3;
+		k->has_legacy = i & 2;
+		snprintf(k->name, sizeof(k->name), "random %u", i);
+	}
+}
+
+static const void *kprobe_gen_params(const void *prev, char *desc)
+{
+	const struct kprobe_case *k = prev ? (const struct kprobe_case *)prev + 1
+					   : kprobe_cases;
+
+	if (!prev)
+		kprobe_cases_init();
+	if (k >= kprobe_cases + n_kprobe_cases)
+		return NULL;
+	strscpy(desc, k->name, KUNIT_PARAM_DESC_SIZE);
+	return k;
+}
+
+struct kernel_ctx {
+	struct device *parent;
+	struct vdp_fake_driver *drv;
+};
+
+static void vdp_kernel_probe_test(struct kunit *test)
+{
+	const struct kprobe_case *k = test->param_value;
+	struct kernel_ctx *ctx = test->priv;
+	struct vdp_device dev = {
+		.device_id = VDP_FAKE_ID,
+		.vendor_id = VDP_FAKE_VENDOR,
+		.transport = VDP_TRANSPORT_MMIO,
+	};
+	struct vdp_features offered = { .w = { k->offered, 0 } };
+	struct vdp_features drv = { .w = { k->drv, 0 } };
+	struct vdp_features legacy = { .w = { k->legacy, 0 } };
+	struct vdp_features want;
+	struct vdp_fake *f;
+	bool released = false;
+
+	dev.offered = offered;
+	vdp_predict_negotiated(this_gen(), &dev, &offered, &drv, &legacy,
+			       k->has_legacy, &want);
+	KUNIT_EXPECT_EQ(test, want.w[1], 0ULL);
+
+	vdp_fake_driver_features(ctx->drv, k->drv, k->legacy, k->has_legacy);
+	f = vdp_fake_new(ctx->parent, VDP_FAKE_ID, k->offered);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	f->mmio_filter = true;
+	f->released = &released;
+	KUNIT_ASSERT_EQ(test, vdp_fake_register(f), 0);
+
+	KUNIT_EXPECT_EQ(test, atomic_read(&f->finalize_calls), 1);
+	KUNIT_EXPECT_EQ_MSG(test, f->finalized_after, want.w[0],
+			    "offered 0x%llx drv 0x%llx legacy 0x%llx/%d: kernel 0x%llx, model 0x%llx",
+			    k->offered, k->drv, k->legacy, k->has_legacy,
+			    f->finalized_after, want.w[0]);
+	/* the driver saw what was negotiated */
+	KUNIT_EXPECT_TRUE(test, f->probed);
+	KUNIT_EXPECT_EQ(test, f->probe_features, f->finalized_after);
+	/* the stock decision for it, by the kernel and by the model */
+	KUNIT_EXPECT_EQ(test, !f->probe_dma_quirk,
+			!!vdp_stock_use_dma_api(&want, 0));
+	vdp_fake_unregister(f);
+	KUNIT_EXPECT_TRUE(test, released);
+}
+
+static int vdp_kernel_init(struct kunit *test)
+{
+	struct kernel_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	int err;
+
+	if (!ctx)
+		return -ENOMEM;
+	ctx->parent = __root_device_register("vdp_kunit_kernel", NULL);
+	if (IS_ERR(ctx->parent)) {
+		kunit_err(test, "root_device_register: %ld\n", PTR_ERR(ctx->parent));
+		return PTR_ERR(ctx->parent);
+	}
+	ctx->drv = kunit_kzalloc(test, sizeof(*ctx->drv), GFP_KERNEL);
+	if (!ctx->drv) {
+		root_device_unregister(ctx->parent);
+		return -ENOMEM;
+	}
+	err = vdp_fake_driver_register(ctx->drv, VDP_FAKE_ID, "vdp_kunit_kernel", NULL);
+	if (err) {
+		kunit_err(test, "register_virtio_driver: %d\n", err);
+		root_device_unregister(ctx->parent);
+		return err;
+	}
+	test->priv = ctx;
+	return 0;
+}
+
+static void vdp_kernel_exit(struct kunit *test)
+{
+	struct kernel_ctx *ctx = test->priv;
+
+	/* also called when init failed */
+	if (!ctx)
+		return;
+	vdp_fake_driver_unregister(ctx->drv);
+	root_device_unregister(ctx->parent);
+}
+
+static struct kunit_case vdp_core_kernel_cases[] = {
+	KUNIT_CASE(vdp_kernel_constants_test),
+	KUNIT_CASE(vdp_kernel_filter_test),
+	KUNIT_CASE(vdp_kernel_dma_quirk_test),
+	KUNIT_CASE_PARAM(vdp_kernel_probe_test, kprobe_gen_params),
+	{}
+};
+
+static struct kunit_suite vdp_core_kernel_suite = {
+	.name = "vdp_core_kernel",
+	.init = vdp_kernel_init,
+	.exit = vdp_kernel_exit,
+	.test_cases = vdp_core_kernel_cases,
+};
+
+kunit_test_suites(&vdp_core_kernel_suite);

@@ -1,0 +1,1217 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// vdp-policy: the virtio_dma_policy module's own policy core
+// (drivers/core/*.cpp, linked in unchanged) on the host.
+//
+//   vdp-policy decide --device ... [--platform ...] [--rules ...]
+//                                  what the module would decide
+//   vdp-policy table [--all|--tsv] the decision/safety table, computed
+//   vdp-policy lint [RULES|-f FILE|--sys|--modprobe|--cmdline]
+//                                  check rules with the module's messages
+//   vdp-policy reasons [--markdown] every reason token: meaning, what to do
+//
+// See `vdp-policy help` and README.md ("Daily use").
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <sys/utsname.h>
+
+#include "virtio_dma_policy.h"
+#include "glue_messages.h" // generated from drivers/vdp_main.c
+
+namespace {
+
+const char *const kUsage =
+	"usage: vdp-policy <command> [options]\n"
+	"\n"
+	"  decide   what virtio_dma_policy would decide for one device\n"
+	"           --device id=2,transport=pci,bus=0000:00:05.0,offered=0x130000000[,...]\n"
+	"               id=N|net|block|...  vendor=N  transport=pci|pci-legacy|mmio|ccw|other\n"
+	"               pci=VVVV:DDDD  subsys=VVVV:DDDD  bus=PARENT  name=virtioN  sriov=0|1\n"
+	"               offered=0xHEX (up to 128 bits) or a bit list 32+33 (required)\n"
+	"           --platform arch=ppc64,gen=6.1,pseries,secure,swiotlb,xen,restricted\n"
+	"               (default: this machine's arch and kernel generation, no flags)\n"
+	"           --iommu none|identity|translating   (default none)\n"
+	"           --direct-path 0|1   (default: 1 unless translating on an arch\n"
+	"                                without a direct path, i.e. not x86_64/ppc64)\n"
+	"           --mode enforce|audit   --pseries-bounce auto|on|off\n"
+	"           --driver-features 0xHEX|bits [--driver-legacy 0xHEX|bits]\n"
+	"               the driver's feature table: also predict the negotiated set\n"
+	"           rules: --rules TEXT | --rules-file FILE (- = stdin) | --sys |\n"
+	"                  --modprobe | --cmdline   (default: no rules; the built-in\n"
+	"                  rules of --pseries-bounce are always appended, as the module does)\n"
+	"  table    the decision/safety table: every action x device/platform fact\n"
+	"           [--all] every combination, not merged  [--tsv] machine-readable\n"
+	"  lint     check a rules string exactly as the module does: prints the\n"
+	"           module's error message (exit 1) or the canonical form (exit 0)\n"
+	"           [TEXT | -f FILE | --sys | --modprobe | --cmdline [FILE]] [--pseries-bounce ...]\n"
+	"           [--table] list the active table as debugfs shows it\n"
+	"  reasons  every reason token, its meaning and what to do [--markdown]\n"
+	"\n"
+	"  --sys       /sys/module/virtio_dma_policy/parameters/rules\n"
+	"  --modprobe  the rules= option of virtio_dma_policy in `modprobe -c`\n"
+	"  --cmdline [FILE]  virtio_dma_policy.rules= on /proc/cmdline (or FILE)\n"
+	"Exit status: 0 ok, 1 rules rejected, 2 usage or I/O error.\n";
+
+const char *const kSysRules = "/sys/module/virtio_dma_policy/parameters/rules";
+
+// msg with its one "%s" replaced by arg.
+[[noreturn]] void usage_error(const char *msg, const std::string &arg)
+{
+	std::string m = msg;
+	const size_t at = m.find("%s");
+	if (at != std::string::npos)
+		m.replace(at, 2, arg);
+	std::fprintf(stderr, "vdp-policy: %s\n(vdp-policy help for usage)\n", m.c_str());
+	std::exit(2);
+}
+
+// Scratch tables: vdp_table is large (VDP_MAX_RULES rules).  One for the
+// rules being checked or decided with, one for rule_term().
+vdp_table *new_table()
+{
+	vdp_table *t = static_cast<vdp_table *>(std::calloc(1, sizeof(vdp_table)));
+	if (!t) {
+		std::fprintf(stderr, "vdp-policy: out of memory\n");
+		std::exit(2);
+	}
+	return t;
+}
+
+vdp_table *scratch_table()
+{
+	static vdp_table *t = new_table();
+	return t;
+}
+
+vdp_table *term_table()
+{
+	static vdp_table *t = new_table();
+	return t;
+}
+
+std::vector<std::string> split(const std::string &s, char sep)
+{
+	std::vector<std::string> out;
+	std::string cur;
+	for (char c : s) {
+		if (c == sep) {
+			out.push_back(cur);
+			cur.clear();
+		} else {
+			cur += c;
+		}
+	}
+	out.push_back(cur);
+	return out;
+}
+
+bool parse_u64(const std::string &s, vdp_u64 max, vdp_u64 *out)
+{
+	if (s.empty())
+		return false;
+	const char *p = s.c_str();
+	char *end = nullptr;
+	errno = 0;
+	unsigned long long v = std::strtoull(p, &end, 0);
+	if (errno || *end || s[0] == '-' || s[0] == '+' || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+// Feature sets: 0xHEX (up to 32 digits, as the kernel prints them) or a
+// bit list N+N+... (0..127); "none" or "-" is the empty set.
+bool parse_features(const std::string &s, vdp_features *f)
+{
+	*f = vdp_features{};
+	if (s == "none" || s == "-")
+		return true;
+	if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		const std::string hex = s.substr(2);
+		if (hex.size() > 32)
+			return false;
+		for (char c : hex) {
+			int d;
+			if (c >= '0' && c <= '9')
+				d = c - '0';
+			else if (c >= 'a' && c <= 'f')
+				d = c - 'a' + 10;
+			else if (c >= 'A' && c <= 'F')
+				d = c - 'A' + 10;
+			else
+				return false;
+			f->w[1] = (f->w[1] << 4) | (f->w[0] >> 60);
+			f->w[0] = (f->w[0] << 4) | static_cast<vdp_u64>(d);
+		}
+		return true;
+	}
+	for (const std::string &b : split(s, '+')) {
+		vdp_u64 v;
+		if (b.empty() || b.find_first_not_of("0123456789") != std::string::npos ||
+		    !parse_u64(b, VDP_FEATURE_BITS - 1, &v))
+			return false;
+		vdp_feat_set(f, static_cast<unsigned>(v));
+	}
+	return true;
+}
+
+// As debugfs prints feature sets.
+std::string feat_hex(const vdp_features &f)
+{
+	char buf[48];
+	if (f.w[1])
+		std::snprintf(buf, sizeof(buf), "0x%llx%016llx", (unsigned long long)f.w[1],
+			      (unsigned long long)f.w[0]);
+	else
+		std::snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)f.w[0]);
+	return buf;
+}
+
+const char *bit_name(unsigned b)
+{
+	switch (b) {
+	case VDP_F_INDIRECT_DESC: return "INDIRECT_DESC";
+	case VDP_F_EVENT_IDX: return "EVENT_IDX";
+	case VDP_F_VERSION_1: return "VERSION_1";
+	case VDP_F_ACCESS_PLATFORM: return "ACCESS_PLATFORM";
+	case VDP_F_RING_PACKED: return "RING_PACKED";
+	case VDP_F_IN_ORDER: return "IN_ORDER";
+	case VDP_F_ORDER_PLATFORM: return "ORDER_PLATFORM";
+	case VDP_F_SR_IOV: return "SR_IOV";
+	case VDP_F_NOTIFICATION_DATA: return "NOTIFICATION_DATA";
+	case VDP_F_NOTIF_CONFIG_DATA: return "NOTIF_CONFIG_DATA";
+	case VDP_F_RING_RESET: return "RING_RESET";
+	case VDP_F_ADMIN_VQ: return "ADMIN_VQ";
+	default: return nullptr;
+	}
+}
+
+// "0x300000000 (32:VERSION_1 33:ACCESS_PLATFORM)"
+std::string feat_str(const vdp_features &f)
+{
+	std::string s = feat_hex(f);
+	std::string bits;
+	for (unsigned b = 0; b < VDP_FEATURE_BITS; b++) {
+		if (!vdp_feat_test(&f, b))
+			continue;
+		if (!bits.empty())
+			bits += ' ';
+		bits += std::to_string(b);
+		if (const char *n = bit_name(b)) {
+			bits += ':';
+			bits += n;
+		}
+	}
+	return bits.empty() ? s : s + " (" + bits + ")";
+}
+
+vdp_features feat_and_not(const vdp_features &a, const vdp_features &b)
+{
+	return vdp_features{{a.w[0] & ~b.w[0], a.w[1] & ~b.w[1]}};
+}
+
+vdp_features feat_or(const vdp_features &a, const vdp_features &b)
+{
+	return vdp_features{{a.w[0] | b.w[0], a.w[1] | b.w[1]}};
+}
+
+// A value of a rule key, interpreted by the module's own parser: parse
+// "<key>=<value>,action=auto" and return the rule.
+bool rule_term(const std::string &key, const std::string &value, vdp_rule *out)
+{
+	const std::string text = key + "=" + value + ",action=auto";
+	vdp_parse_result res{};
+	vdp_table *t = term_table();
+	if (vdp_parse(text.data(), text.size(), t, &res) != VDP_PARSE_OK || t->count != 1)
+		return false;
+	*out = t->rules[0];
+	return true;
+}
+
+// ------------------------------------------------------------------
+// Rules: sources, and the module's handling of a rules string
+// ------------------------------------------------------------------
+
+bool read_file(const std::string &path, std::string *out)
+{
+	FILE *f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+	if (!f) {
+		std::fprintf(stderr, "vdp-policy: %s: %s\n", path.c_str(), std::strerror(errno));
+		return false;
+	}
+	out->clear();
+	char buf[4096];
+	size_t n;
+	while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0)
+		out->append(buf, n);
+	const bool err = std::ferror(f);
+	if (f != stdin)
+		std::fclose(f);
+	if (err) {
+		std::fprintf(stderr, "vdp-policy: %s: read error\n", path.c_str());
+		return false;
+	}
+	return true;
+}
+
+// Split a kernel/modprobe option string into words, honouring double
+// quotes as the kernel's parse_args() does (quotes are removed).
+std::vector<std::string> option_words(const std::string &s)
+{
+	std::vector<std::string> out;
+	std::string cur;
+	bool quoted = false, have = false;
+	for (char c : s) {
+		if (c == '"') {
+			quoted = !quoted;
+			have = true;
+		} else if (!quoted && (c == ' ' || c == '\t' || c == '\n')) {
+			if (have)
+				out.push_back(cur);
+			cur.clear();
+			have = false;
+		} else {
+			cur += c;
+			have = true;
+		}
+	}
+	if (have)
+		out.push_back(cur);
+	return out;
+}
+
+// Every rules= among option words, in order (with_module: the kernel
+// command line's virtio_dma_policy.rules=; else modprobe options words).
+// The kernel sets a parameter once per occurrence, each write is checked:
+// the last one is the table, an earlier bad one fails the load as well.
+void find_rules_option(const std::vector<std::string> &words, bool with_module,
+		       std::vector<std::string> *out)
+{
+	for (const std::string &w : words) {
+		for (const char *mod : {"virtio_dma_policy.", "virtio-dma-policy."}) {
+			const std::string key = (with_module ? std::string(mod) : std::string()) + "rules=";
+			if (w.compare(0, key.size(), key) == 0) {
+				out->push_back(w.substr(key.size()));
+				break;
+			}
+		}
+	}
+}
+
+struct RulesSource {
+	bool given = false;
+	std::string text;
+	std::string origin = "no rules";
+	std::vector<std::string> earlier; // earlier rules= values of the same source
+
+	void set_values(const std::vector<std::string> &v)
+	{
+		earlier.clear();
+		text.clear();
+		if (v.empty())
+			return;
+		earlier.assign(v.begin(), v.end() - 1);
+		text = v.back();
+	}
+};
+
+bool load_modprobe(RulesSource *rs)
+{
+	FILE *p = popen("modprobe -c 2>/dev/null", "r");
+	if (!p) {
+		std::fprintf(stderr, "vdp-policy: cannot run modprobe -c\n");
+		return false;
+	}
+	std::string all;
+	char buf[4096];
+	size_t n;
+	while ((n = std::fread(buf, 1, sizeof(buf), p)) > 0)
+		all.append(buf, n);
+	pclose(p);
+	std::vector<std::string> values;
+	for (const std::string &line : split(all, '\n')) {
+		std::vector<std::string> w = option_words(line);
+		if (w.size() < 2 || w[0] != "options" ||
+		    (w[1] != "virtio_dma_policy" && w[1] != "virtio-dma-policy"))
+			continue;
+		w.erase(w.begin(), w.begin() + 2);
+		find_rules_option(w, false, &values);
+	}
+	rs->set_values(values);
+	rs->origin = values.empty() ? "modprobe -c (no rules= option for virtio_dma_policy)"
+				    : "modprobe -c";
+	return true;
+}
+
+bool load_cmdline(RulesSource *rs, const std::string &path)
+{
+	std::string s;
+	if (!read_file(path, &s))
+		return false;
+	std::vector<std::string> values;
+	find_rules_option(option_words(s), true, &values);
+	rs->set_values(values);
+	rs->origin = values.empty() ? path + " (no virtio_dma_policy.rules=)" : path;
+	return true;
+}
+
+// Handle a rules source option at argv[i]; true if it was one.
+bool rules_option(int argc, char **argv, int *i, RulesSource *rs)
+{
+	const std::string a = argv[*i];
+	auto value = [&]() -> std::string {
+		if (*i + 1 >= argc)
+			usage_error("%s needs a value", a);
+		return argv[++*i];
+	};
+	rs->earlier.clear(); // one source: the last option given
+	if (a == "--rules") {
+		rs->text = value();
+		rs->origin = "--rules";
+	} else if (a == "--rules-file" || a == "-f") {
+		const std::string path = value();
+		if (!read_file(path, &rs->text))
+			std::exit(2);
+		rs->origin = path;
+	} else if (a == "--sys" || a == "--rules-sys") {
+		if (!read_file(kSysRules, &rs->text))
+			std::exit(2);
+		rs->origin = kSysRules;
+	} else if (a == "--modprobe") {
+		if (!load_modprobe(rs))
+			std::exit(2);
+	} else if (a == "--cmdline") {
+		// an optional file argument: a saved or bootloader command line
+		std::string path = "/proc/cmdline";
+		if (*i + 1 < argc && argv[*i + 1][0] != '-')
+			path = argv[++*i];
+		if (!load_cmdline(rs, path))
+			std::exit(2);
+	} else {
+		return false;
+	}
+	rs->given = true;
+	return true;
+}
+
+vdp_u8 parse_bounce(const std::string &s)
+{
+	if (s == "auto")
+		return VDP_PSERIES_BOUNCE_AUTO;
+	if (s == "on")
+		return VDP_PSERIES_BOUNCE_ON;
+	if (s == "off")
+		return VDP_PSERIES_BOUNCE_OFF;
+	usage_error("--pseries-bounce: '%s' is not auto, on or off", s);
+}
+
+const char *bounce_name(vdp_u8 b)
+{
+	return b == VDP_PSERIES_BOUNCE_ON ? "on" : b == VDP_PSERIES_BOUNCE_OFF ? "off" : "auto";
+}
+
+// What the module does with a rules value (drivers/vdp_main.c:
+// vdp_rules_set -> vdp_parse_new, vdp_finish_table): the same checks in
+// the same order, the same messages (format strings extracted from the
+// glue at build time), the same "near" excerpt (up to 24 bytes, stopping
+// at a newline).  Returns 0 and fills *t, or 1 after printing the message.
+int module_table(const std::string &value, vdp_u8 bounce, vdp_table *t)
+{
+	// A module parameter is a C string: the kernel sees up to the first NUL.
+	const char *text = value.c_str();
+	const size_t len = strnlen(text, VDP_MAX_TEXT);
+
+	if (len >= VDP_MAX_TEXT) {
+		std::fprintf(stderr, VDP_GLUE_PREFIX VDP_GLUE_FMT_TOO_LONG, len, VDP_MAX_TEXT - 1);
+		return 1;
+	}
+	vdp_parse_result res;
+	std::memset(&res, 0, sizeof(res));
+	const vdp_u32 st = vdp_parse(text, len, t, &res);
+	if (st != VDP_PARSE_OK) {
+		const vdp_u32 off = res.offset < len ? res.offset : static_cast<vdp_u32>(len);
+		size_t near = 0;
+		while (off + near < len && near < 24 && text[off + near] != '\n')
+			near++;
+		res.message[sizeof(res.message) - 1] = '\0';
+		std::fprintf(stderr, VDP_GLUE_PREFIX VDP_GLUE_FMT_PARSE, vdp_parse_status_name(st),
+			     res.offset, res.rule, res.message, (int)near, text + off);
+		return 1;
+	}
+	if (vdp_append_builtin(t, bounce)) {
+		std::fprintf(stderr, VDP_GLUE_PREFIX VDP_GLUE_FMT_NO_ROOM, t->count,
+			     static_cast<vdp_u32>(bounce));
+		return 1;
+	}
+	return 0;
+}
+
+vdp_u32 count_builtin(const vdp_table &t)
+{
+	vdp_u32 n = 0;
+	for (vdp_u32 i = 0; i < t.count; i++)
+		if (t.rules[i].flags & VDP_RULE_BUILTIN)
+			n++;
+	return n;
+}
+
+std::string format_rule(const vdp_rule &r)
+{
+	const vdp_size n = vdp_format_rule(&r, nullptr, 0);
+	std::string s(n + 1, '\0');
+	vdp_format_rule(&r, &s[0], s.size());
+	s.resize(n);
+	return s;
+}
+
+// The user's rules only (what the module's `rules` parameter reads back
+// once canonicalised): the table without its built-in tail.
+std::string format_user_rules(const vdp_table &t)
+{
+	std::string s;
+	for (vdp_u32 i = 0; i < t.count; i++) {
+		if (t.rules[i].flags & VDP_RULE_BUILTIN)
+			continue;
+		if (!s.empty())
+			s += ';';
+		s += format_rule(t.rules[i]);
+	}
+	return s;
+}
+
+// ------------------------------------------------------------------
+// Reasons: meaning (the core's sentence) and what to do
+// ------------------------------------------------------------------
+
+static_assert(VDP_REASON_COUNT == 15,
+	      "a reason was added or removed: update reason_advice() and README.md");
+
+const char *reason_advice(vdp_u8 reason)
+{
+	switch (reason) {
+	case VDP_REASON_STOCK_ACCESS_PLATFORM:
+	case VDP_REASON_STOCK_QUIRK:
+	case VDP_REASON_STOCK_XEN:
+		return "Nothing: no rule matched, the kernel behaves as without the module. "
+		       "If a rule was meant to match, compare the device's columns in "
+		       "`devices` with the rule (`vdp-policy decide` shows the match).";
+	case VDP_REASON_RESTRICTED_MEM:
+		return "Give the device VIRTIO_F_VERSION_1 and VIRTIO_F_ACCESS_PLATFORM on the host "
+		       "(QEMU: `disable-legacy=on,iommu_platform=on`); no rule can override this.";
+	case VDP_REASON_RULE_AUTO:
+	case VDP_REASON_RULE_DMA:
+	case VDP_REASON_RULE_DIRECT:
+	case VDP_REASON_RULE_PHYSICAL:
+	case VDP_REASON_RULE_REFUSE:
+		return "Nothing: the rule was applied. If the device misbehaves, try `mode=audit` "
+		       "or remove the rule and reprobe the device.";
+	case VDP_REASON_UNSAFE_TRANSLATING_NO_BIT33:
+		return "Use `action=direct` (untranslated DMA API), or put the device in an identity "
+		       "IOMMU domain, or give it `iommu_platform=on` on the host.";
+	case VDP_REASON_UNSAFE_DIRECT_BIT33_TRANSLATING:
+		return "The device really is translated: keep `auto` (or `dma`); use `direct` only for "
+		       "devices whose host ignores the IOMMU (no bit 33).";
+	case VDP_REASON_UNSAFE_NO_DIRECT_PATH:
+		return "This arch/kernel cannot make the DMA API direct for the device (or installing "
+		       "it failed, see the kernel log): disable the IOMMU for it (identity domain, "
+		       "`iommu.passthrough=1`) or give it `iommu_platform=on`.";
+	case VDP_REASON_UNSAFE_PHYSICAL_RESTRICTED:
+		return "Confidential/restricted guests must bounce through the DMA API: use `dma` or "
+		       "`direct` (with bit 33 on the host) instead of `physical`.";
+	case VDP_REASON_UNSAFE_XEN:
+		return "Xen guests need the DMA API: keep `auto` or use `dma`.";
+	case VDP_REASON_ALREADY_BOUND:
+		return "Load the module before the virtio transports/drivers (softdep, initramfs), or "
+		       "reprobe the device: `echo virtioN > /sys/kernel/debug/virtio_dma_policy/reprobe` "
+		       "(never on a device in use).";
+	default:
+		return "?";
+	}
+}
+
+int cmd_reasons(int argc, char **argv)
+{
+	bool md = false;
+	for (int i = 1; i < argc; i++) {
+		if (std::string(argv[i]) == "--markdown")
+			md = true;
+		else
+			usage_error("reasons: unknown option %s", argv[i]);
+	}
+	if (md) {
+		std::printf("| reason | meaning | what to do |\n|---|---|---|\n");
+		for (vdp_u8 r = 0; r < VDP_REASON_COUNT; r++)
+			std::printf("| `%s` | %s | %s |\n", vdp_reason_token(r), vdp_reason_text(r),
+				    reason_advice(r));
+		return 0;
+	}
+	for (vdp_u8 r = 0; r < VDP_REASON_COUNT; r++)
+		std::printf("%s\n    %s\n    what to do: %s\n", vdp_reason_token(r), vdp_reason_text(r),
+			    reason_advice(r));
+	return 0;
+}
+
+// ------------------------------------------------------------------
+// decide
+// ------------------------------------------------------------------
+
+vdp_u8 host_arch()
+{
+	struct utsname u;
+	if (uname(&u))
+		return VDP_ARCH_OTHER;
+	const std::string m = u.machine;
+	if (m == "x86_64")
+		return VDP_ARCH_X86_64;
+	if (m == "ppc64" || m == "ppc64le")
+		return VDP_ARCH_PPC64;
+	if (m == "sparc64")
+		return VDP_ARCH_SPARC64;
+	if (m == "aarch64" || m == "arm64")
+		return VDP_ARCH_ARM64;
+	if (m == "s390x")
+		return VDP_ARCH_S390;
+	return VDP_ARCH_OTHER;
+}
+
+// "6.1", "6.12", "7", "7.x" or a kernel release (6.1.0-56-amd64).
+bool parse_gen(const std::string &s, vdp_u8 *gen)
+{
+	if (s == "7.x" || s == "7") {
+		*gen = VDP_GEN_7;
+		return true;
+	}
+	unsigned major = 0, minor = 0;
+	if (std::sscanf(s.c_str(), "%u.%u", &major, &minor) != 2)
+		return false;
+	if (major > 6)
+		*gen = VDP_GEN_7;
+	else if (major == 6 && minor >= 4)
+		*gen = VDP_GEN_6_12;
+	else if (major == 6 && minor >= 1)
+		*gen = VDP_GEN_6_1;
+	else
+		return false; // the module supports 6.1 and newer
+	return true;
+}
+
+vdp_u8 host_gen()
+{
+	struct utsname u;
+	vdp_u8 g = VDP_GEN_6_12;
+	if (!uname(&u))
+		parse_gen(u.release, &g);
+	return g;
+}
+
+// QEMU's transitional virtio-pci device ids (legacy interface).
+vdp_u32 transitional_pci_id(vdp_u32 id)
+{
+	switch (id) {
+	case 1: return 0x1000;
+	case 2: return 0x1001;
+	case 5: return 0x1002;
+	case 3: return 0x1003;
+	case 8: return 0x1004;
+	case 4: return 0x1005;
+	case 9: return 0x1009;
+	default: return 0x1040 + id;
+	}
+}
+
+void parse_device(const std::string &spec, vdp_device *dev, std::vector<std::string> *notes)
+{
+	*dev = vdp_device{};
+	bool have_id = false, have_offered = false, have_pci = false, have_sub = false;
+	bool have_vendor = false, have_transport = false, have_name = false;
+	for (const std::string &item : split(spec, ',')) {
+		const size_t eq = item.find('=');
+		if (eq == std::string::npos)
+			usage_error("--device: '%s' is not key=value", item);
+		const std::string k = item.substr(0, eq), v = item.substr(eq + 1);
+		vdp_rule r;
+		if (k == "id") {
+			if (!rule_term("id", v, &r))
+				usage_error("--device: bad id '%s' (0..65535 or net, block, ...)", v);
+			dev->device_id = r.device_id;
+			have_id = true;
+		} else if (k == "vendor") {
+			if (!rule_term("vendor", v, &r))
+				usage_error("--device: bad vendor '%s'", v);
+			dev->vendor_id = r.vendor_id;
+			have_vendor = true;
+		} else if (k == "transport") {
+			if (!rule_term("transport", v, &r))
+				usage_error("--device: bad transport '%s' (pci, pci-legacy, mmio, ccw, other)", v);
+			dev->transport = r.transport;
+			have_transport = true;
+		} else if (k == "pci" || k == "subsys") {
+			if (!rule_term(k, v, &r))
+				usage_error("--device: bad PCI id pair '%s' (VVVV:DDDD)", v);
+			const vdp_u32 a = k == "pci" ? r.pci_vendor : r.sub_vendor;
+			const vdp_u32 b = k == "pci" ? r.pci_device : r.sub_device;
+			if (a == VDP_ANY_ID || b == VDP_ANY_ID)
+				usage_error("--device: a device has no wildcard ids: '%s'", v);
+			if (k == "pci") {
+				dev->pci_vendor = a;
+				dev->pci_device = b;
+				have_pci = true;
+			} else {
+				dev->sub_vendor = a;
+				dev->sub_device = b;
+				have_sub = true;
+			}
+			dev->is_pci = 1;
+		} else if (k == "bus" || k == "name") {
+			// The glue copies dev_name() with strscpy: truncated to 31.
+			char *dst = k == "bus" ? dev->bus : dev->name;
+			std::snprintf(dst, VDP_NAME_LEN, "%s", v.c_str());
+			if (v.size() >= VDP_NAME_LEN)
+				notes->push_back(k + " truncated to " + std::to_string(VDP_NAME_LEN - 1) +
+						 " characters, as the module does");
+			if (k == "name")
+				have_name = true;
+		} else if (k == "offered") {
+			if (!parse_features(v, &dev->offered))
+				usage_error("--device: bad offered= '%s' (0xHEX or a bit list N+N)", v);
+			have_offered = true;
+		} else if (k == "sriov") {
+			if (v != "0" && v != "1")
+				usage_error("--device: sriov= is 0 or 1, not '%s'", v);
+			dev->sriov_capable = v == "1";
+		} else {
+			usage_error("--device: unknown key '%s'", k);
+		}
+	}
+	if (!have_id)
+		usage_error("--device: id= is required%s", "");
+	if (!have_offered)
+		usage_error("--device: offered= is required (0xHEX or a bit list, e.g. offered=32+33)%s", "");
+	if (!have_transport)
+		dev->transport = VDP_TRANSPORT_PCI;
+	const bool pci = dev->transport == VDP_TRANSPORT_PCI ||
+			 dev->transport == VDP_TRANSPORT_PCI_LEGACY;
+	if (pci) {
+		dev->is_pci = 1;
+		const bool legacy = dev->transport == VDP_TRANSPORT_PCI_LEGACY;
+		if (!have_pci) {
+			dev->pci_vendor = 0x1af4;
+			dev->pci_device = legacy ? transitional_pci_id(dev->device_id)
+						 : 0x1040 + dev->device_id;
+		}
+		if (!have_sub) {
+			dev->sub_vendor = 0x1af4;
+			dev->sub_device = legacy ? dev->device_id : 0x1100;
+		}
+		if (!have_pci || !have_sub)
+			notes->push_back("PCI ids not given: QEMU's defaults assumed");
+	}
+	if (!have_vendor)
+		dev->vendor_id = pci ? 0x1af4 : dev->transport == VDP_TRANSPORT_MMIO ? 0x554d4551 : 0;
+	if (!have_name)
+		std::snprintf(dev->name, VDP_NAME_LEN, "virtio0");
+}
+
+void set_flag(vdp_platform *p, vdp_u32 flag, vdp_u8 v)
+{
+	if (flag & VDP_PLAT_XEN)
+		p->xen = v;
+	if (flag & VDP_PLAT_RESTRICTED)
+		p->restricted_mem = v;
+	if (flag & VDP_PLAT_PSERIES)
+		p->pseries = v;
+	if (flag & VDP_PLAT_SECURE)
+		p->secure_guest = v;
+	if (flag & VDP_PLAT_SWIOTLB)
+		p->swiotlb_forced = v;
+}
+
+void parse_platform(const std::string &spec, vdp_platform *p)
+{
+	for (const std::string &item : split(spec, ',')) {
+		if (item.empty())
+			continue;
+		const size_t eq = item.find('=');
+		const std::string k = item.substr(0, eq);
+		const std::string v = eq == std::string::npos ? "" : item.substr(eq + 1);
+		vdp_rule r;
+		if (k == "arch") {
+			if (!rule_term("arch", v, &r))
+				usage_error("--platform: bad arch '%s' (x86_64, ppc64, sparc64, um, arm64, s390, other)", v);
+			p->arch = r.arch;
+		} else if (k == "gen") {
+			if (!parse_gen(v, &p->gen))
+				usage_error("--platform: bad gen '%s' (6.1, 6.12, 7.x or a kernel release)", v);
+		} else if (k == "platform") {
+			if (!rule_term("platform", v, &r))
+				usage_error("--platform: bad platform flags '%s'", v);
+			set_flag(p, r.platform, 1);
+		} else if (rule_term("platform", k, &r)) {
+			// a bare flag (pseries) or flag=0|1
+			if (eq != std::string::npos && v != "0" && v != "1")
+				usage_error("--platform: %s is 0 or 1", item);
+			set_flag(p, r.platform, eq == std::string::npos || v == "1");
+		} else {
+			usage_error("--platform: unknown item '%s' (arch=, gen=, xen, restricted, pseries, secure, swiotlb)", item);
+		}
+	}
+}
+
+std::string platform_str(const vdp_platform &p)
+{
+	std::string s = std::string("arch=") + vdp_arch_name(p.arch) + " gen=" + vdp_gen_name(p.gen);
+	std::string flags;
+	const std::pair<vdp_u8, const char *> f[] = {{p.xen, "xen"},
+						     {p.restricted_mem, "restricted"},
+						     {p.pseries, "pseries"},
+						     {p.secure_guest, "secure"},
+						     {p.swiotlb_forced, "swiotlb"}};
+	for (const auto &x : f) {
+		if (!x.first)
+			continue;
+		flags += flags.empty() ? "" : "+";
+		flags += x.second;
+	}
+	return s + " platform=" + (flags.empty() ? "-" : flags);
+}
+
+const char *iommu_name(vdp_u8 i)
+{
+	return i == VDP_IOMMU_NONE ? "none" : i == VDP_IOMMU_IDENTITY ? "identity" : "translating";
+}
+
+int cmd_decide(int argc, char **argv)
+{
+	RulesSource rs;
+	std::string device_spec, platform_spec, drv_spec, drv_legacy_spec;
+	bool have_device = false, have_direct = false, have_drv = false, have_legacy = false;
+	vdp_dma_facts dma{};
+	vdp_u8 mode = VDP_MODE_ENFORCE, bounce = VDP_PSERIES_BOUNCE_AUTO;
+
+	for (int i = 1; i < argc; i++) {
+		const std::string a = argv[i];
+		auto value = [&]() -> std::string {
+			if (i + 1 >= argc)
+				usage_error("%s needs a value", a);
+			return argv[++i];
+		};
+		if (rules_option(argc, argv, &i, &rs))
+			continue;
+		if (a == "--device") {
+			device_spec = value();
+			have_device = true;
+		} else if (a == "--platform") {
+			platform_spec += (platform_spec.empty() ? "" : ",") + value();
+		} else if (a == "--iommu") {
+			const std::string v = value();
+			if (v == "none")
+				dma.iommu = VDP_IOMMU_NONE;
+			else if (v == "identity")
+				dma.iommu = VDP_IOMMU_IDENTITY;
+			else if (v == "translating")
+				dma.iommu = VDP_IOMMU_TRANSLATING;
+			else
+				usage_error("--iommu: '%s' is not none, identity or translating", v);
+		} else if (a == "--direct-path") {
+			const std::string v = value();
+			if (v != "0" && v != "1")
+				usage_error("--direct-path: '%s' is not 0 or 1", v);
+			dma.direct_path = v == "1";
+			have_direct = true;
+		} else if (a == "--mode") {
+			const std::string v = value();
+			if (v == "enforce")
+				mode = VDP_MODE_ENFORCE;
+			else if (v == "audit")
+				mode = VDP_MODE_AUDIT;
+			else
+				usage_error("--mode: '%s' is not enforce or audit", v);
+		} else if (a == "--pseries-bounce") {
+			bounce = parse_bounce(value());
+		} else if (a == "--driver-features") {
+			drv_spec = value();
+			have_drv = true;
+		} else if (a == "--driver-legacy") {
+			drv_legacy_spec = value();
+			have_legacy = true;
+		} else {
+			usage_error("decide: unknown option %s", a);
+		}
+	}
+	if (!have_device)
+		usage_error("decide: --device is required%s", "");
+
+	std::vector<std::string> notes;
+	vdp_device dev;
+	parse_device(device_spec, &dev, &notes);
+	vdp_platform plat{};
+	plat.arch = host_arch();
+	plat.gen = host_gen();
+	parse_platform(platform_spec, &plat);
+	if (!have_direct) {
+		// As the glue: an untranslated DMA device is direct already; a
+		// translated one can be made direct on x86_64 and ppc64 only.
+		dma.direct_path = dma.iommu != VDP_IOMMU_TRANSLATING || plat.arch == VDP_ARCH_X86_64 ||
+				  plat.arch == VDP_ARCH_PPC64;
+	}
+	vdp_features drv{}, drv_legacy{};
+	if (have_drv && !parse_features(drv_spec, &drv))
+		usage_error("--driver-features: bad feature set '%s'", drv_spec);
+	if (have_legacy && !parse_features(drv_legacy_spec, &drv_legacy))
+		usage_error("--driver-legacy: bad feature set '%s'", drv_legacy_spec);
+
+	vdp_table *t = scratch_table();
+	for (const std::string &e : rs.earlier)
+		if (module_table(e, bounce, t))
+			return 1;
+	if (module_table(rs.text, bounce, t))
+		return 1;
+
+	vdp_decision d;
+	vdp_decide(t, &dev, &plat, &dma, mode, &d);
+
+	const char *id_name = "";
+	vdp_rule r;
+	// the name of the id, if the grammar has one (parse it back)
+	static const char *const names[] = {"net", "block", "console", "rng", "balloon",
+					    "scsi", "9p", "gpu", "input", "vsock",
+					    "crypto", "iommu", "mem", "fs", "pmem"};
+	for (const char *n : names)
+		if (rule_term("id", n, &r) && r.device_id == dev.device_id)
+			id_name = n;
+
+	std::printf("device      %s id=%u%s%s%s transport=%s parent=%s vendor=0x%x",
+		    dev.name, dev.device_id, *id_name ? " (" : "", id_name, *id_name ? ")" : "",
+		    vdp_transport_name(dev.transport), dev.bus[0] ? dev.bus : "-", dev.vendor_id);
+	if (dev.is_pci)
+		std::printf(" pci=%04x:%04x subsys=%04x:%04x%s", dev.pci_vendor, dev.pci_device,
+			    dev.sub_vendor, dev.sub_device, dev.sriov_capable ? " sriov" : "");
+	std::printf("\noffered     %s\n", feat_str(dev.offered).c_str());
+	std::printf("platform    %s\n", platform_str(plat).c_str());
+	std::printf("dma         iommu=%s direct-path=%u\n", iommu_name(dma.iommu), dma.direct_path);
+	std::printf("rules       %u (%u built-in, pseries_bounce=%s) from %s\n", t->count,
+		    count_builtin(*t), bounce_name(bounce), rs.origin.c_str());
+	std::printf("mode        %s\n", vdp_mode_name(mode));
+	for (const std::string &n : notes)
+		std::printf("note        %s\n", n.c_str());
+	if (d.rule >= 0)
+		std::printf("rule        %d: %s\n", d.rule, format_rule(t->rules[d.rule]).c_str());
+	else
+		std::printf("rule        - (no rule matches)\n");
+	std::printf("requested   %s\n", vdp_action_name(d.requested));
+	std::printf("verdict     %s%s\n", d.audit ? "audit:" : "", vdp_verdict_name(d.verdict));
+	std::printf("path        %s\n", vdp_path_name(d.path));
+	std::printf("reason      %s: %s\n", vdp_reason_token(d.reason), vdp_reason_text(d.reason));
+	std::printf("err         %d%s\n", d.err, d.err ? " (the probe fails)" : "");
+	std::printf("edits       %s driver_set=%s driver_clear=%s device_hide=%s install_direct_path=%u\n",
+		    d.edits ? "yes" : "no", feat_hex(d.driver_set).c_str(),
+		    feat_hex(d.driver_clear).c_str(), feat_hex(d.device_hide).c_str(),
+		    d.install_direct_path);
+	// What the glue does with it (drivers/vdp_hook.c): the edits only
+	// when it hooks the device (enforce mode and something to edit).
+	const bool hooked = !d.audit && d.edits;
+	vdp_features sees = dev.offered;
+	if (hooked)
+		sees = feat_or(feat_and_not(dev.offered, d.driver_clear), d.driver_set);
+	if (!d.err)
+		std::printf("driver sees %s\n", feat_str(sees).c_str());
+	if (have_drv && !d.err) {
+		vdp_features neg;
+		vdp_predict_negotiated(plat.gen, &dev, &sees, &drv, &drv_legacy, have_legacy, &neg);
+		std::printf("negotiated  %s (predicted, before the driver's validate())\n",
+			    feat_str(neg).c_str());
+		std::printf("device gets %s (finalize_features)\n",
+			    feat_str(hooked ? feat_and_not(neg, d.device_hide) : neg).c_str());
+	}
+	char rule_buf[16];
+	std::snprintf(rule_buf, sizeof(rule_buf), "%d", d.rule);
+	std::printf("kernel log  dma policy: decision=%s%s path=%s reason=%s rule=%s parent=%s\n",
+		    d.audit ? "audit:" : "", vdp_verdict_name(d.verdict), vdp_path_name(d.path),
+		    vdp_reason_token(d.reason), d.rule < 0 ? "-" : rule_buf,
+		    dev.bus[0] ? dev.bus : "-");
+	return 0;
+}
+
+// ------------------------------------------------------------------
+// lint
+// ------------------------------------------------------------------
+
+int cmd_lint(int argc, char **argv)
+{
+	RulesSource rs;
+	vdp_u8 bounce = VDP_PSERIES_BOUNCE_AUTO;
+	bool show_table = false, positional = false;
+	for (int i = 1; i < argc; i++) {
+		const std::string a = argv[i];
+		if (rules_option(argc, argv, &i, &rs))
+			continue;
+		if (a == "--pseries-bounce") {
+			if (i + 1 >= argc)
+				usage_error("%s needs a value", a);
+			bounce = parse_bounce(argv[++i]);
+		} else if (a == "--table") {
+			show_table = true;
+		} else if (!a.empty() && a[0] == '-' && a != "-") {
+			usage_error("lint: unknown option %s", a);
+		} else if (!positional && !rs.given) {
+			rs.text = a;
+			rs.origin = "argument";
+			rs.given = positional = true;
+		} else {
+			usage_error("lint: more than one rules source (%s)", a);
+		}
+	}
+	if (!rs.given)
+		usage_error("lint: give the rules: TEXT, -f FILE, --sys, --modprobe or --cmdline%s", "");
+
+	vdp_table *t = scratch_table();
+	for (const std::string &e : rs.earlier)
+		if (module_table(e, bounce, t))
+			return 1;
+	if (module_table(rs.text, bounce, t))
+		return 1;
+	const vdp_u32 builtin = count_builtin(*t);
+	if (show_table) {
+		// as /sys/kernel/debug/virtio_dma_policy/rules (mode is not known here)
+		std::printf("# pseries_bounce=%s rules=%u builtin=%u\n", bounce_name(bounce), t->count,
+			    builtin);
+		for (vdp_u32 i = 0; i < t->count; i++)
+			std::printf("%u %s\n", i, format_rule(t->rules[i]).c_str());
+	} else {
+		std::printf("%s\n", format_user_rules(*t).c_str());
+	}
+	std::fprintf(stderr, "vdp-policy: %s: ok, %u rules (+%u built-in with pseries_bounce=%s)\n",
+		     rs.origin.c_str(), t->count - builtin, builtin, bounce_name(bounce));
+	return 0;
+}
+
+// ------------------------------------------------------------------
+// table
+// ------------------------------------------------------------------
+
+// One combination of the facts the decision/safety table varies.
+enum Dim { kO33, kV1, kXen, kRestricted, kIommu, kDirectPath, kDims };
+const int kDimSize[kDims] = {2, 2, 2, 2, 3, 2};
+const char *const kDimName[kDims] = {"O33", "V1", "xen", "restr", "iommu", "dpath"};
+
+struct Action {
+	const char *name; // "-" = no rule
+	const char *rule; // rules text
+	const char *fallback;
+};
+
+const Action kActions[] = {
+	{"-", "", "-"},
+	{"auto", "action=auto", "-"},
+	{"refuse", "action=refuse", "-"},
+	{"dma", "action=dma", "stock"},
+	{"dma", "action=dma,else=refuse", "refuse"},
+	{"direct", "action=direct", "stock"},
+	{"direct", "action=direct,else=refuse", "refuse"},
+	{"physical", "action=physical", "stock"},
+	{"physical", "action=physical,else=refuse", "refuse"},
+};
+
+struct Row {
+	const Action *action;
+	unsigned v[kDims]; // bit mask of the values this row covers
+	std::string out;   // enforce outcome, human columns
+	std::string tsv;   // enforce + audit outcome
+};
+
+std::string dim_str(int d, unsigned mask)
+{
+	if (mask == (1u << kDimSize[d]) - 1)
+		return "*";
+	std::string s;
+	for (int v = 0; v < kDimSize[d]; v++) {
+		if (!(mask & (1u << v)))
+			continue;
+		s += s.empty() ? "" : "|";
+		s += d == kIommu ? iommu_name(static_cast<vdp_u8>(v)) : std::to_string(v);
+	}
+	return s;
+}
+
+std::string edits_str(const vdp_decision &d)
+{
+	std::string s;
+	auto add = [&](const std::string &x) { s += (s.empty() ? "" : " ") + x; };
+	if (vdp_feat_test(&d.driver_set, VDP_F_ACCESS_PLATFORM))
+		add("+33");
+	if (vdp_feat_test(&d.driver_clear, VDP_F_ACCESS_PLATFORM))
+		add("-33");
+	if (vdp_feat_test(&d.device_hide, VDP_F_ACCESS_PLATFORM))
+		add("hide33");
+	if (d.install_direct_path)
+		add("install");
+	return s.empty() ? "-" : s;
+}
+
+void compute_rows(std::vector<Row> *rows)
+{
+	vdp_table *t = scratch_table();
+	for (const Action &a : kActions) {
+		for (int c = 0; c < 2 * 2 * 2 * 2 * 3 * 2; c++) {
+			Row row;
+			row.action = &a;
+			int rest = c, val[kDims];
+			for (int d = kDims - 1; d >= 0; d--) {
+				val[d] = rest % kDimSize[d];
+				row.v[d] = 1u << val[d];
+				rest /= kDimSize[d];
+			}
+			vdp_parse_result res{};
+			if (vdp_parse(a.rule, std::strlen(a.rule), t, &res) != VDP_PARSE_OK) {
+				std::fprintf(stderr, "vdp-policy: internal rule '%s' rejected\n", a.rule);
+				std::exit(2);
+			}
+			vdp_device dev{};
+			dev.device_id = 2;
+			dev.transport = VDP_TRANSPORT_PCI;
+			if (val[kV1])
+				vdp_feat_set(&dev.offered, VDP_F_VERSION_1);
+			if (val[kO33])
+				vdp_feat_set(&dev.offered, VDP_F_ACCESS_PLATFORM);
+			vdp_platform plat{};
+			plat.arch = VDP_ARCH_X86_64;
+			plat.gen = VDP_GEN_6_12;
+			plat.xen = static_cast<vdp_u8>(val[kXen]);
+			plat.restricted_mem = static_cast<vdp_u8>(val[kRestricted]);
+			vdp_dma_facts dma{};
+			dma.iommu = static_cast<vdp_u8>(val[kIommu]);
+			dma.direct_path = static_cast<vdp_u8>(val[kDirectPath]);
+			vdp_decision e, au;
+			vdp_decide(t, &dev, &plat, &dma, VDP_MODE_ENFORCE, &e);
+			vdp_decide(t, &dev, &plat, &dma, VDP_MODE_AUDIT, &au);
+			char buf[256];
+			std::snprintf(buf, sizeof(buf), "%s\t%s\t%s\t%d\t%s", vdp_verdict_name(e.verdict),
+				      vdp_path_name(e.path), vdp_reason_token(e.reason), e.err,
+				      edits_str(e).c_str());
+			row.out = buf;
+			std::snprintf(buf, sizeof(buf), "%s\t%u\t%s\t%s\t%s\t%d", row.out.c_str(), e.edits,
+				      vdp_verdict_name(au.verdict), vdp_path_name(au.path),
+				      vdp_reason_token(au.reason), au.err);
+			row.tsv = buf;
+			rows->push_back(row);
+		}
+	}
+}
+
+// Merge rows that agree on everything but one fact and have the same
+// outcome: the merged row covers the union of that fact's values ("*" for
+// all of them, "none|identity" for some).  Repeated until nothing merges.
+void merge_rows(std::vector<Row> *rows)
+{
+	static const int order[] = {kDirectPath, kV1, kIommu, kXen, kRestricted, kO33};
+	bool changed = true;
+	while (changed) {
+		changed = false;
+		for (int d : order) {
+			std::map<std::string, size_t> first; // key -> index of the merged row
+			std::vector<Row> kept;
+			for (const Row &r : *rows) {
+				std::string key = std::to_string(r.action - kActions) + "|" + r.out;
+				for (int o = 0; o < kDims; o++)
+					if (o != d)
+						key += "|" + std::to_string(r.v[o]);
+				auto it = first.find(key);
+				if (it == first.end()) {
+					first[key] = kept.size();
+					kept.push_back(r);
+				} else {
+					kept[it->second].v[d] |= r.v[d];
+					changed = true;
+				}
+			}
+			rows->swap(kept);
+		}
+	}
+}
+
+int cmd_table(int argc, char **argv)
+{
+	bool all = false, tsv = false;
+	for (int i = 1; i < argc; i++) {
+		const std::string a = argv[i];
+		if (a == "--all")
+			all = true;
+		else if (a == "--tsv")
+			tsv = all = true;
+		else
+			usage_error("table: unknown option %s", a);
+	}
+	std::vector<Row> rows;
+	compute_rows(&rows);
+	if (tsv) {
+		std::printf("action\telse\to33\tv1\txen\trestricted\tiommu\tdirect_path\t"
+			    "verdict\tpath\treason\terr\tedits\thook\t"
+			    "audit_verdict\taudit_path\taudit_reason\taudit_err\n");
+		for (const Row &r : rows) {
+			std::printf("%s\t%s", r.action->name, r.action->fallback);
+			for (int d = 0; d < kDims; d++)
+				std::printf("\t%s", dim_str(d, r.v[d]).c_str());
+			std::printf("\t%s\n", r.tsv.c_str());
+		}
+		return 0;
+	}
+	if (!all)
+		merge_rows(&rows);
+	std::printf("# The decision for a virtio device with VERSION_1 (V1) and ACCESS_PLATFORM\n"
+		    "# (O33) offered or not, under a rule with this action (else= as given) or no\n"
+		    "# rule (-), in an enforce-mode module. xen, restr(icted memory): platform\n"
+		    "# facts; iommu and dpath (a direct path can be installed): the DMA device.\n"
+		    "# '*' = any value. Edits: +33 bit 33 shown to the driver, -33 withheld from\n"
+		    "# it, hide33 hidden from the device, install = a direct DMA path installed.\n"
+		    "# In audit mode verdict and reason are the same, the path is the stock one.\n");
+	std::printf("%-8s %-6s", "action", "else");
+	for (int d = 0; d < kDims; d++)
+		std::printf(" %-*s", d == kIommu ? 20 : 5, kDimName[d]);
+	std::printf(" %-11s %-14s %-31s %-4s %s\n", "verdict", "path", "reason", "err", "edits");
+	for (const Row &r : rows) {
+		std::printf("%-8s %-6s", r.action->name, r.action->fallback);
+		for (int d = 0; d < kDims; d++)
+			std::printf(" %-*s", d == kIommu ? 20 : 5, dim_str(d, r.v[d]).c_str());
+		const std::vector<std::string> o = split(r.out, '\t');
+		std::printf(" %-11s %-14s %-31s %-4s %s\n", o[0].c_str(), o[1].c_str(), o[2].c_str(),
+			    o[3].c_str(), o[4].c_str());
+	}
+	return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+	if (vdp_abi_version() != VDP_ABI_VERSION) {
+		std::fprintf(stderr, "vdp-policy: core ABI %u, header ABI %u: mismatched build\n",
+			     vdp_abi_version(), VDP_ABI_VERSION);
+		return 2;
+	}
+	if (argc < 2) {
+		std::fputs(kUsage, stderr);
+		return 2;
+	}
+	const std::string cmd = argv[1];
+	if (cmd == "help" || cmd == "--help" || cmd == "-h") {
+		std::fputs(kUsage, stdout);
+		return 0;
+	}
+	if (cmd == "decide")
+		return cmd_decide(argc - 1, argv + 1);
+	if (cmd.compare(0, 2, "--") == 0) // options only: decide
+		return cmd_decide(argc, argv);
+	if (cmd == "lint")
+		return cmd_lint(argc - 1, argv + 1);
+	if (cmd == "table")
+		return cmd_table(argc - 1, argv + 1);
+	if (cmd == "reasons")
+		return cmd_reasons(argc - 1, argv + 1);
+	usage_error("unknown command '%s'", cmd);
+}
