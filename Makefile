@@ -22,7 +22,7 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 SRC := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 # Kernel ARCH names for the module build; the test targets take the QEMU
 # names x86_64, ppc64 and sparc64.
-QEMU_ARCH ?= $(or $(filter-out x86 powerpc sparc,$(ARCH)),x86_64)
+QEMU_ARCH ?= $(patsubst x86,x86_64,$(patsubst powerpc,ppc64,$(patsubst sparc,sparc64,$(or $(ARCH),x86_64))))
 export VDP_STATE := $(HOME)/.cache/virtio_dma_policy
 
 .PHONY: all modules kdir-exists clean check fuzz bench kunit qemu-test test demo \

@@ -31,6 +31,7 @@
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
 #include <sys/time.h>
 #include <sys/types.h>
 #include <sys/utsname.h>
@@ -83,10 +84,15 @@ static void pattern_fill(unsigned char *buf, size_t len, const char *scen,
 	if (!x)
 		x = 1;
 	for (i = 0; i + 8 <= len; i += 8) {
+		int b;
+
 		x ^= x << 13;
 		x ^= x >> 7;
 		x ^= x << 17;
-		memcpy(buf + i, &x, 8);
+		/* little-endian bytes whatever the CPU: the host (x86) and
+		 * a big-endian guest (sparc64) must agree on the pattern */
+		for (b = 0; b < 8; b++)
+			buf[i + b] = (unsigned char)(x >> (8 * b));
 	}
 	for (; i < len; i++)
 		buf[i] = (unsigned char)i;
@@ -812,10 +818,76 @@ static void settle(long timeout_ms)
 /* Tracing                                                             */
 /* ------------------------------------------------------------------ */
 
-static int have_bounce_event, have_map_event;
+static int have_bounce_event, have_map_event, have_xlate_probe, have_dmamap_probe;
+
+/*
+ * Kprobe events (group "vdp") that show what the DMA API does where no
+ * tracepoint does:
+ *  - dmamap: every dma_map_page_attrs() (virtio_ring maps each buffer with
+ *    it) and the bus address it returned, on every arch;
+ *  - xlate_*: the arch's IOMMU mapping functions, one hit per translated
+ *    mapping: pseries TCE (iommu_map_page, behind dma_iommu_ops when no
+ *    DDW bypass is set up), sparc64's sun4u IOMMU (dma_4u_map_page /
+ *    dma_4u_map_sg, the only dma_map_ops there).
+ * x86 uses the iommu/map tracepoint instead (iommu-dma goes through
+ * iommu_map()).
+ */
+static const char *const probe_defs[] = {
+	"r:vdp/dmamap dma_map_page_attrs addr=$retval:x64",
+#if defined(__powerpc64__)
+	"p:vdp/xlate_tce iommu_map_page",
+#elif defined(__sparc__)
+	"p:vdp/xlate_page dma_4u_map_page",
+	"p:vdp/xlate_sg dma_4u_map_sg",
+#endif
+	NULL,
+};
+
+/*
+ * A bus address at or above this (4 GiB, or more on a guest with more than
+ * 2 GiB of RAM) cannot be a guest-physical address: the device sees it
+ * only through an IOMMU window, e.g. the pseries DDW window at 0x0800000000000000, which maps
+ * all of memory at an offset and needs no per-mapping hypercall.
+ */
+static unsigned long long window_floor = 1ull << 32;
+
+static void probes_setup(void)
+{
+	int i, fd;
+
+	fd = open(TRACEFS "/kprobe_events", O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd < 0) {
+		diag("kprobe events: not available (%s)", errname(errno));
+		return;
+	}
+	for (i = 0; probe_defs[i]; i++) {
+		const char *d = probe_defs[i];
+		const char *ev = strchr(d, '/') + 1;
+		char path[160];
+		int ok = write(fd, d, strlen(d)) >= 0;
+		size_t l = strcspn(ev, " ");
+
+		snprintf(path, sizeof(path), TRACEFS "/events/vdp/%.*s/enable", (int)l, ev);
+		if (ok)
+			ok = write_str(path, "1") == 0;
+		diag("kprobe event %s: %s", d, ok ? "enabled" : errname(errno));
+		if (!ok)
+			continue;
+		if (!strncmp(ev, "dmamap", 6))
+			have_dmamap_probe = 1;
+		else
+			have_xlate_probe = 1;
+	}
+	close(fd);
+}
 
 static void trace_setup(void)
 {
+	struct sysinfo si;
+
+	if (sysinfo(&si) == 0)
+		while (window_floor <= 2ull * si.totalram * si.mem_unit)
+			window_floor <<= 1;
 	have_bounce_event = exists(TRACEFS "/events/swiotlb/swiotlb_bounced/enable");
 	have_map_event = exists(TRACEFS "/events/iommu/map/enable");
 	write_str(TRACEFS "/buffer_size_kb", "8192");
@@ -823,10 +895,19 @@ static void trace_setup(void)
 		write_str(TRACEFS "/events/swiotlb/swiotlb_bounced/enable", "1");
 	if (have_map_event)
 		write_str(TRACEFS "/events/iommu/map/enable", "1");
+	probes_setup();
 	write_str(TRACEFS "/tracing_on", "1");
-	diag("trace events: swiotlb/swiotlb_bounced %s, iommu/map %s",
+	diag("trace events: swiotlb/swiotlb_bounced %s, iommu/map %s, IOMMU probes %s, DMA API probe %s",
 	     have_bounce_event ? "enabled" : "MISSING",
-	     have_map_event ? "enabled" : "MISSING");
+	     have_map_event ? "enabled" : "MISSING",
+	     have_xlate_probe ? "enabled" : "none",
+	     have_dmamap_probe ? "enabled" : "none");
+}
+
+/* some evidence of IOMMU translation can be collected */
+static int have_maps(void)
+{
+	return have_map_event || have_xlate_probe || have_dmamap_probe;
 }
 
 static void trace_clear(void)
@@ -837,30 +918,63 @@ static void trace_clear(void)
 		close(fd);
 }
 
-/* Counts bounce events of one DMA device and all iommu map events. */
-static void trace_count(const char *dev, long *bounces, long *maps, long *lost)
+struct tcount {
+	long bounces;   /* swiotlb_bounced of this DMA device */
+	long maps;      /* translated mappings: iommu/map + xlate_* + window */
+	long map_events, xlate, window;
+	long dmamaps;   /* dma_map_page_attrs calls */
+	unsigned long long lo, hi; /* their bus addresses */
+	long lost;      /* trace entries overwritten */
+};
+
+/*
+ * Counts, in the trace buffer: bounce events of one DMA device, iommu map
+ * events, IOMMU probe hits and DMA API mappings (with the range of their
+ * bus addresses).  The I/O windows are serialised, so everything but the
+ * bounces (which name their device) is attributed to the disk under test.
+ */
+static void trace_count(const char *dev, struct tcount *c)
 {
 	char line[1024], needle[96];
 	FILE *f = fopen(TRACEFS "/trace", "re");
 
-	*bounces = *maps = *lost = 0;
+	memset(c, 0, sizeof(*c));
+	c->lo = ~0ull;
 	if (!f)
 		return;
 	snprintf(needle, sizeof(needle), "dev_name: %s ", dev);
 	while (fgets(line, sizeof(line), f)) {
+		const char *a;
+
 		if (line[0] == '#') {
 			long w, e;
 
 			if (sscanf(line, "# entries-in-buffer/entries-written: %ld/%ld", &e, &w) == 2 && w > e)
-				*lost = w - e;
+				c->lost = w - e;
 			continue;
 		}
 		if (strstr(line, ": swiotlb_bounced: ") && strstr(line, needle))
-			(*bounces)++;
+			c->bounces++;
 		else if (strstr(line, ": map: "))
-			(*maps)++;
+			c->map_events++;
+		else if (strstr(line, ": xlate_"))
+			c->xlate++;
+		else if (strstr(line, ": dmamap: ") && (a = strstr(line, " addr="))) {
+			unsigned long long v = strtoull(a + 6, NULL, 0);
+
+			c->dmamaps++;
+			if (v < c->lo)
+				c->lo = v;
+			if (v > c->hi)
+				c->hi = v;
+			if (v >= window_floor)
+				c->window++;
+		}
 	}
 	fclose(f);
+	if (!c->dmamaps)
+		c->lo = 0;
+	c->maps = c->map_events + c->xlate + c->window;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1069,10 +1183,13 @@ static void check_disk(struct disk *d, char **tok, int n)
 	const char *want_path = kv(tok, n, "path");
 	const char *want_bounces = kv(tok, n, "bounces");
 	const char *want_maps = kv(tok, n, "maps");
+	const char *want_xlate = kv(tok, n, "xlate");
+	const char *want_window = kv(tok, n, "window");
 	const char *want_outcome = kv(tok, n, "outcome");
 	static const char *const tablekeys[] = { "verdict", "reason", "rule", "prediction", "transport", "audit", "hooked", "iommu", NULL };
 	char blk[32] = "", feats[160] = "", msg[512], label[64];
 	int probed, b33 = -1, io_ok = 0, io_ran = 0, i;
+	struct tcount tc;
 	long bounces = 0, maps = 0, lost = 0;
 	const char *observed = NULL, *tpath = NULL;
 	unsigned long st;
@@ -1116,10 +1233,23 @@ static void check_disk(struct disk *d, char **tok, int n)
 		snprintf(ia.dev, sizeof(ia.dev), "/dev/%s", blk);
 		trace_clear();
 		rc = run_child(io_child, &ia, io_timeout, msg, sizeof(msg));
-		trace_count(d->pci, &bounces, &maps, &lost);
+		trace_count(d->pci, &tc);
+		bounces = tc.bounces;
+		maps = tc.maps;
+		lost = tc.lost;
 		io_ran = 1;
-		if (rc == CHILD_TIMEOUT)
+		if (rc == CHILD_TIMEOUT) {
+			char irq[8192];
+
 			d->hung = 1;
+			/* for the post-mortem: lost interrupt or lost request? */
+			if (read_file("/proc/interrupts", irq, sizeof(irq)) > 0) {
+				char *l, *sv = NULL;
+
+				for (l = strtok_r(irq, "\n", &sv); l; l = strtok_r(NULL, "\n", &sv))
+					diag("%s: hung: interrupts: %s", label, l);
+			}
+		}
 		if (rc == 0 || rc == 1 || rc == 2)
 			d->gen++;  /* the new generation was written */
 		io_ok = rc == 0;
@@ -1131,8 +1261,9 @@ static void check_disk(struct disk *d, char **tok, int n)
 			    label, IO_SIZE >> 10,
 			    rc == CHILD_TIMEOUT ? ": I/O HUNG (timeout)" : rc ? ": " : "",
 			    rc > 0 ? msg : "");
-		diag("%s: swiotlb bounces %ld, iommu maps %ld during the I/O%s", label,
-		     bounces, maps, lost ? " (trace buffer overflowed: counts are lower bounds)" : "");
+		diag("%s: swiotlb bounces %ld, translated maps %ld (iommu/map %ld, IOMMU probe %ld, bus address beyond RAM %ld), DMA API maps %ld (bus 0x%llx..0x%llx) during the I/O%s",
+		     label, bounces, maps, tc.map_events, tc.xlate, tc.window, tc.dmamaps, tc.lo, tc.hi,
+		     lost ? " (trace buffer overflowed: counts are lower bounds)" : "");
 		out("# disk %s gen %d", d->tag, d->gen);
 	} else if (probed && d->hung) {
 		tap(0, "%s: data intact: not tried, an earlier I/O on it hung", label);
@@ -1140,8 +1271,12 @@ static void check_disk(struct disk *d, char **tok, int n)
 
 	/* observed path: bit 33 seen by the driver and what the I/O produced */
 	if (probed && io_ran) {
+		/* with the DMA API probe: the driver maps through the DMA
+		 * API exactly when bit 33 is set */
 		if (b33 == 0)
-			observed = (maps || bounces) ? "inconsistent" : "physical";
+			observed = (maps || bounces || tc.dmamaps) ? "inconsistent" : "physical";
+		else if (b33 == 1 && have_dmamap_probe && !tc.dmamaps)
+			observed = "inconsistent";
 		else if (b33 == 1)
 			observed = maps ? "dma-api-iommu" : "dma-api-direct";
 		else
@@ -1217,7 +1352,7 @@ static void check_disk(struct disk *d, char **tok, int n)
 			expect = tpath; /* the module's claim must be the truth */
 		if (expect)
 			tap(!strcmp(observed, expect),
-			    "%s: observed path %s (bit33 %d, iommu maps %ld, bounces %ld), expected %s",
+			    "%s: observed path %s (bit33 %d, translated maps %ld, bounces %ld), expected %s",
 			    label, observed, b33, maps, bounces, expect);
 		else
 			diag("%s: observed path %s", label, observed);
@@ -1229,13 +1364,27 @@ static void check_disk(struct disk *d, char **tok, int n)
 				    label, want_bounces, bounces);
 		}
 		if (want_maps) {
-			if (!have_map_event)
-				tap(0, "%s: iommu maps %s: iommu/map event missing", label, want_maps);
+			if (!have_maps())
+				tap(0, "%s: translated maps %s: no iommu/map event nor DMA probes", label, want_maps);
 			else
-				tap(count_ok(want_maps, maps), "%s: iommu maps %s (got %ld)",
+				tap(count_ok(want_maps, maps), "%s: translated maps %s (got %ld)",
 				    label, want_maps, maps);
 		}
-	} else if (probed && (want_path || want_bounces || want_maps)) {
+		if (want_xlate) {
+			if (!have_xlate_probe)
+				tap(0, "%s: IOMMU probe hits %s: no IOMMU probe on this arch", label, want_xlate);
+			else
+				tap(count_ok(want_xlate, tc.xlate), "%s: IOMMU mapping calls (TCE / sun4u IOMMU) %s (got %ld)",
+				    label, want_xlate, tc.xlate);
+		}
+		if (want_window) {
+			if (!have_dmamap_probe)
+				tap(0, "%s: window mappings %s: no DMA API probe", label, want_window);
+			else
+				tap(count_ok(want_window, tc.window), "%s: DMA API mappings at bus addresses beyond RAM (IOMMU window) %s (got %ld)",
+				    label, want_window, tc.window);
+		}
+	} else if (probed && (want_path || want_bounces || want_maps || want_xlate || want_window)) {
 		tap(0, "%s: observed path/bounces/maps: no I/O was possible", label);
 	}
 }
@@ -1532,6 +1681,7 @@ static void step_bench(char **tok, int n)
 	struct disk *d;
 	struct bench_arg b;
 	char blk[32], msg[64];
+	struct tcount tc;
 	long bounces, maps, lost;
 	int rc;
 
@@ -1550,7 +1700,10 @@ static void step_bench(char **tok, int n)
 	b.mib = strtol(tok[3], NULL, 0);
 	trace_clear();
 	rc = run_child(bench_child, &b, 120000, msg, sizeof(msg));
-	trace_count(d->pci, &bounces, &maps, &lost);
+	trace_count(d->pci, &tc);
+	bounces = tc.bounces;
+	maps = tc.maps;
+	lost = tc.lost;
 	if (rc) {
 		tap(0, "bench %s: read failed%s", tok[1], rc == CHILD_TIMEOUT ? " (timeout)" : "");
 		return;
@@ -1603,10 +1756,31 @@ static void console(void)
 		close(fd);
 }
 
+static int any_disk_hung(void)
+{
+	int i;
+
+	for (i = 0; i < ndisks; i++)
+		if (disks[i].hung)
+			return 1;
+	return 0;
+}
+
 static void guest_exit(int code) __attribute__((noreturn));
 static void guest_exit(int code)
 {
-	sync();
+	/* a hung device could block sync() forever */
+	if (!any_disk_hung())
+		sync();
+#if defined(__sparc__)
+	/*
+	 * sun4u under OpenBIOS cannot reset (sysrq-b and panic end in "Reboot
+	 * failed!"): power off.  reboot(RB_POWER_OFF) runs the drivers'
+	 * shutdown and then machine_power_off(), OpenBIOS' SUNW,power-off,
+	 * which makes QEMU exit.
+	 */
+	reboot(RB_POWER_OFF);
+#endif
 #if defined(__x86_64__) || defined(__i386__)
 	/* -device isa-debug-exit,iobase=0xf4,iosize=0x04: QEMU exits with
 	 * (code << 1) | 1 */
