@@ -26,7 +26,8 @@
  * The ops copy stays installed for as long as a driver is bound: virtio
  * writes vdev->features again on restore (resume), and virtqueues latch
  * use_dma_api at creation.  The module reference keeps rmmod from
- * pulling the code out from under a bound device (rmmod: -EBUSY).
+ * pulling the code out from under a bound device: delete_module() fails
+ * with -EWOULDBLOCK ("in use").
  *
  * Devices bound before the module loaded are reported (not-applied,
  * already-bound) and never touched; reprobe one through the debugfs
