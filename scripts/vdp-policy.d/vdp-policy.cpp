@@ -452,6 +452,20 @@ int module_table(const std::string &value, vdp_u8 bounce, vdp_table *t)
 	return 0;
 }
 
+// The table a rules source leaves in the module: every earlier rules= value
+// of the source must load too (the kernel applies each in turn, and a bad
+// one stops the load), the last one is what stays.  nullptr after printing
+// the module's message.
+vdp_table *source_table(const RulesSource &rs, vdp_u8 bounce)
+{
+	vdp_table *t = scratch_table();
+
+	for (const std::string &e : rs.earlier)
+		if (module_table(e, bounce, t))
+			return nullptr;
+	return module_table(rs.text, bounce, t) ? nullptr : t;
+}
+
 vdp_u32 count_builtin(const vdp_table &t)
 {
 	vdp_u32 n = 0;
@@ -866,11 +880,8 @@ int cmd_decide(int argc, char **argv)
 	if (have_legacy && !parse_features(drv_legacy_spec, &drv_legacy))
 		usage_error("--driver-legacy: bad feature set '%s'", drv_legacy_spec);
 
-	vdp_table *t = scratch_table();
-	for (const std::string &e : rs.earlier)
-		if (module_table(e, bounce, t))
-			return 1;
-	if (module_table(rs.text, bounce, t))
+	vdp_table *t = source_table(rs, bounce);
+	if (!t)
 		return 1;
 
 	vdp_decision d;
@@ -970,11 +981,8 @@ int cmd_lint(int argc, char **argv)
 	if (!rs.given)
 		usage_error("lint: give the rules: TEXT, -f FILE, --sys, --modprobe or --cmdline%s", "");
 
-	vdp_table *t = scratch_table();
-	for (const std::string &e : rs.earlier)
-		if (module_table(e, bounce, t))
-			return 1;
-	if (module_table(rs.text, bounce, t))
+	vdp_table *t = source_table(rs, bounce);
+	if (!t)
 		return 1;
 	const vdp_u32 builtin = count_builtin(*t);
 	if (show_table) {
