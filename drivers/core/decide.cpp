@@ -459,12 +459,9 @@ constexpr Eval unsafe(Reason r)
 	return Eval{true, r, Verdict::NotApplied, Path::None, false, false, false};
 }
 
-Eval evaluate(Action a, bool o33, bool xen, bool restricted, vdp_u8 iommu, bool direct_path,
+Eval evaluate(Action a, bool o33, bool xen, bool restricted, bool translating, bool direct_path,
 	      Path stock)
 {
-	// An out-of-range IOMMU value is treated as translating: the
-	// conservative reading (bit 33 is then never faked).
-	const bool translating = iommu != VDP_IOMMU_NONE && iommu != VDP_IOMMU_IDENTITY;
 	switch (a) {
 	case Action::Dma:
 		if (o33) // the DMA API is already in use
@@ -552,6 +549,8 @@ void vdp_decide(const struct vdp_table *table, const struct vdp_device *dev,
 	const bool o33 = offered.test(VDP_F_ACCESS_PLATFORM);
 	const bool xen = p.xen != 0;
 	const bool restricted = p.restricted_mem != 0;
+	// An out-of-range IOMMU value is treated as translating: the
+	// conservative reading (bit 33 is then never faked).
 	const bool translating = f.iommu != VDP_IOMMU_NONE && f.iommu != VDP_IOMMU_IDENTITY;
 	const Path dma_path = translating ? Path::DmaIommu : Path::DmaDirect;
 	const Path stock_path = (o33 || xen) ? dma_path : Path::Physical;
@@ -597,7 +596,7 @@ void vdp_decide(const struct vdp_table *table, const struct vdp_device *dev,
 		if (rule)
 			clr = Feat::from(rule->clear) & offered;
 	} else {
-		const Eval e = evaluate(action, o33, xen, restricted, f.iommu, f.direct_path != 0,
+		const Eval e = evaluate(action, o33, xen, restricted, translating, f.direct_path != 0,
 					stock_path);
 		if (!e.unsafe) {
 			verdict = e.verdict;
