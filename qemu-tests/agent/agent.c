@@ -227,52 +227,44 @@ static void chomp(char *s)
 		s[--n] = 0;
 }
 
+#define CHILD_TIMEOUT (-1000)
+#define CHILD_SIGNALED (-1001)
+
+/* errno names of the plan (expect=) and of the TAP lines, both ways */
+static const struct { const char *n; int e; } err_names[] = {
+	{ "success", 0 }, { "EINVAL", EINVAL }, { "EBUSY", EBUSY }, { "EAGAIN", EAGAIN },
+	{ "ENODEV", ENODEV }, { "ENOENT", ENOENT }, { "EEXIST", EEXIST }, { "EPERM", EPERM },
+	{ "ENOEXEC", ENOEXEC }, { "EIO", EIO }, { "ETIMEDOUT", ETIMEDOUT }, { "ENOSPC", ENOSPC },
+	{ "ERANGE", ERANGE }, { "E2BIG", E2BIG }, { "EFAULT", EFAULT }, { "ENOMEM", ENOMEM },
+	{ "ENXIO", ENXIO }, { "timeout", CHILD_TIMEOUT }, { "killed", CHILD_SIGNALED },
+};
+
 static const char *errname(int e)
 {
-	switch (e) {
-	case 0: return "success";
-	case EINVAL: return "EINVAL";
-	case EBUSY: return "EBUSY";
-	case EAGAIN: return "EAGAIN";
-	case ENODEV: return "ENODEV";
-	case ENOENT: return "ENOENT";
-	case EEXIST: return "EEXIST";
-	case EPERM: return "EPERM";
-	case ENOEXEC: return "ENOEXEC";
-	case EIO: return "EIO";
-	case ETIMEDOUT: return "ETIMEDOUT";
-	case ENOSPC: return "ENOSPC";
-	case ERANGE: return "ERANGE";
-	case E2BIG: return "E2BIG";
-	case EFAULT: return "EFAULT";
-	case ENOMEM: return "ENOMEM";
-	case ENXIO: return "ENXIO";
-	default: return strerror(e);
-	}
-}
-
-static int errno_by_name(const char *s)
-{
-	static const struct { const char *n; int e; } t[] = {
-		{ "EINVAL", EINVAL }, { "EBUSY", EBUSY }, { "EAGAIN", EAGAIN },
-		{ "ENODEV", ENODEV }, { "ENOENT", ENOENT }, { "EEXIST", EEXIST },
-		{ "EPERM", EPERM }, { "E2BIG", E2BIG }, { "ERANGE", ERANGE },
-		{ "ENOSPC", ENOSPC }, { "ok", 0 }, { "0", 0 },
-	};
 	size_t i;
 
-	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-		if (!strcmp(s, t[i].n))
-			return t[i].e;
+	for (i = 0; i < sizeof(err_names) / sizeof(err_names[0]); i++)
+		if (err_names[i].e == e)
+			return err_names[i].n;
+	return strerror(e);
+}
+
+/* expect=NAME: an errno name, or ok / 0 for success; -1 if unknown */
+static int errno_by_name(const char *s)
+{
+	size_t i;
+
+	if (!strcmp(s, "ok") || !strcmp(s, "0"))
+		return 0;
+	for (i = 0; i < sizeof(err_names) / sizeof(err_names[0]); i++)
+		if (err_names[i].e > 0 && !strcmp(s, err_names[i].n))
+			return err_names[i].e;
 	return -1;
 }
 
 /* ------------------------------------------------------------------ */
 /* Children with deadlines                                             */
 /* ------------------------------------------------------------------ */
-
-#define CHILD_TIMEOUT (-1000)
-#define CHILD_SIGNALED (-1001)
 
 typedef int (*child_fn)(void *arg, int msgfd);
 
@@ -668,6 +660,7 @@ struct disk {
 	char vdev[32];     /* virtioN, once found */
 	int gen;           /* data generation currently on the device */
 	int hung;          /* an I/O on it timed out: do not touch again */
+	int stuck;         /* its probe outlasted a settle: do not wait again */
 };
 static struct disk disks[MAX_DISKS];
 static int ndisks;
@@ -778,7 +771,29 @@ static int disk_feature(struct disk *d, int bit, char *all, size_t allsz)
 #define VIRTIO_S_DRIVER_OK 4
 #define VIRTIO_S_FAILED 0x80
 
-/* Waits until every disk's device exists and its probe has ended. */
+/* Is the disk's device still missing or its probe still running? */
+static int disk_pending(struct disk *d)
+{
+	unsigned long st;
+	char blk[32];
+
+	if (!d->vdev[0] && !disk_find(d))
+		return 1;
+	st = disk_status(d);
+	if (!(st & (VIRTIO_S_DRIVER_OK | VIRTIO_S_FAILED)))
+		return 1;
+	if (!(st & VIRTIO_S_DRIVER_OK))
+		return 0;
+	disk_blk(d, blk, sizeof(blk));
+	return !blk[0];
+}
+
+/*
+ * Waits until every disk's device exists and its probe has ended.  A disk
+ * still pending at the deadline is marked stuck and not waited for again
+ * (its checks fail: a stuck probe never looks like a clean failure), so
+ * one hung probe costs one timeout, not one per later step.
+ */
 static void settle(long timeout_ms)
 {
 	long deadline = now_ms() + timeout_ms;
@@ -786,32 +801,20 @@ static void settle(long timeout_ms)
 
 	do {
 		pending = 0;
-		for (i = 0; i < ndisks; i++) {
-			struct disk *d = &disks[i];
-			unsigned long st;
-
-			if (!d->vdev[0] && !disk_find(d)) {
+		for (i = 0; i < ndisks; i++)
+			if (!disks[i].stuck && disk_pending(&disks[i]))
 				pending++;
-				continue;
-			}
-			st = disk_status(d);
-			if (!(st & (VIRTIO_S_DRIVER_OK | VIRTIO_S_FAILED))) {
-				pending++;
-				continue;
-			}
-			if (st & VIRTIO_S_DRIVER_OK) {
-				char blk[32];
-
-				disk_blk(d, blk, sizeof(blk));
-				if (!blk[0])
-					pending++;
-			}
-		}
 		if (!pending)
 			return;
 		sleep_ms(50);
 	} while (now_ms() < deadline);
-	diag("settle: %d disk(s) still probing after %ld ms", pending, timeout_ms);
+	for (i = 0; i < ndisks; i++) {
+		if (!disks[i].stuck && disk_pending(&disks[i])) {
+			disks[i].stuck = 1;
+			diag("settle: disk %s still probing after %ld ms: marked stuck",
+			     disks[i].tag, timeout_ms);
+		}
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -1152,12 +1155,34 @@ static const char *kv(char **tok, int n, const char *key)
 	return NULL;
 }
 
-/* count expectation: "0", ">0", "N" */
-static int count_ok(const char *want, long got)
+/*
+ * A count expectation, "0", ">0" or N, against a count from the trace:
+ * missing says why there is no count; lost (the trace buffer overflowed)
+ * makes the count a lower bound, good for ">0" only.
+ */
+static void count_check(const char *label, const char *what, const char *want,
+			const char *missing, long got, long lost)
 {
-	if (!strcmp(want, ">0"))
-		return got > 0;
-	return got == strtol(want, NULL, 0);
+	char *end;
+	long n;
+
+	if (!want)
+		return;
+	if (missing) {
+		tap(0, "%s: %s %s: %s", label, what, want, missing);
+		return;
+	}
+	if (!strcmp(want, ">0")) {
+		tap(got > 0, "%s: %s >0 (got %ld)", label, what, got);
+		return;
+	}
+	n = strtol(want, &end, 0);
+	if (end == want || *end || n < 0) {
+		tap(0, "%s: %s: bad expectation '%s' (0, >0 or a count)", label, what, want);
+		return;
+	}
+	tap(got == n && !lost, "%s: %s %s (got %ld%s)", label, what, want, got,
+	    lost ? ", a lower bound: the trace buffer overflowed" : "");
 }
 
 /* is s one of the '|'-separated alternatives in alts? */
@@ -1187,6 +1212,7 @@ static void check_disk(struct disk *d, char **tok, int n)
 	const char *want_window = kv(tok, n, "window");
 	const char *want_outcome = kv(tok, n, "outcome");
 	static const char *const tablekeys[] = { "verdict", "reason", "rule", "prediction", "transport", "audit", "hooked", "iommu", NULL };
+	static const char *const otherkeys[] = { "probe", "path", "bounces", "maps", "xlate", "window", "outcome", "io", "timeout", NULL };
 	char blk[32] = "", feats[160] = "", msg[512], label[64];
 	int probed, b33 = -1, io_ok = 0, io_ran = 0, i;
 	struct tcount tc;
@@ -1200,6 +1226,19 @@ static void check_disk(struct disk *d, char **tok, int n)
 	if (!want_probe)
 		want_probe = "ok";
 	snprintf(label, sizeof(label), "disk %s (%s)", d->tag, d->pci);
+	/* a misspelt key must fail, not silently check nothing */
+	for (i = 0; i < n; i++) {
+		const char *eq = strchr(tok[i], '=');
+		size_t l = eq ? (size_t)(eq - tok[i]) : 0;
+		int k, known = 0;
+
+		for (k = 0; eq && tablekeys[k] && !known; k++)
+			known = strlen(tablekeys[k]) == l && !strncmp(tok[i], tablekeys[k], l);
+		for (k = 0; eq && otherkeys[k] && !known; k++)
+			known = strlen(otherkeys[k]) == l && !strncmp(tok[i], otherkeys[k], l);
+		if (!known)
+			tap(0, "%s: check: unknown expectation '%s'", label, tok[i]);
+	}
 	if (!d->vdev[0] && !disk_find(d)) {
 		tap(0, "%s: no virtio device with this parent", label);
 		return;
@@ -1208,17 +1247,21 @@ static void check_disk(struct disk *d, char **tok, int n)
 	st = disk_status(d);
 	disk_blk(d, blk, sizeof(blk));
 	/*
-	 * FAILED is not part of the test: virtio does not reset the status
-	 * before probing again, so a device that failed once and then bound
-	 * shows FAILED | DRIVER_OK (0x87 legacy, 0x8f modern).
+	 * FAILED is not part of the success test: virtio does not reset the
+	 * status before probing again, so a device that failed once and then
+	 * bound shows FAILED | DRIVER_OK (0x87 legacy, 0x8f modern).  A clean
+	 * failure is FAILED without DRIVER_OK (virtio_dev_probe's error path);
+	 * a probe that is still running (a hang) has neither.
 	 */
 	probed = (st & VIRTIO_S_DRIVER_OK) && disk_bound(d) && blk[0];
 	if (!strcmp(want_probe, "ok"))
-		tap(probed, "%s: probe succeeds (status 0x%lx, block device %s)",
-		    label, st, blk[0] ? blk : "none");
+		tap(probed, "%s: probe succeeds (status 0x%lx, block device %s)%s",
+		    label, st, blk[0] ? blk : "none", d->stuck ? ": PROBE STUCK" : "");
 	else
-		tap(!probed && !blk[0], "%s: probe fails cleanly (status 0x%lx, driver %s, block device %s)",
-		    label, st, disk_bound(d) ? "bound" : "none", blk[0] ? blk : "none");
+		tap(!probed && !blk[0] && (st & VIRTIO_S_FAILED) && !(st & VIRTIO_S_DRIVER_OK),
+		    "%s: probe fails cleanly (status 0x%lx, driver %s, block device %s)%s",
+		    label, st, disk_bound(d) ? "bound" : "none", blk[0] ? blk : "none",
+		    d->stuck ? ": PROBE STUCK" : "");
 
 	if (probed) {
 		b33 = disk_feature(d, 33, feats, sizeof(feats));
@@ -1283,8 +1326,15 @@ static void check_disk(struct disk *d, char **tok, int n)
 			observed = "unknown";
 	}
 
-	/* module table */
-	if (vdp_wanted) {
+	/* module table: only a scenario with the module can expect rows */
+	if (!vdp_wanted) {
+		if (want_outcome)
+			tap(0, "%s: outcome %s: the module is not loaded in this scenario", label, want_outcome);
+		for (i = 0; tablekeys[i]; i++)
+			if (kv(tok, n, tablekeys[i]))
+				tap(0, "%s: module reports %s=%s: the module is not loaded in this scenario",
+				    label, tablekeys[i], kv(tok, n, tablekeys[i]));
+	} else {
 		int need_table = want_outcome != NULL || want_path != NULL;
 
 		for (i = 0; tablekeys[i]; i++)
@@ -1356,34 +1406,14 @@ static void check_disk(struct disk *d, char **tok, int n)
 			    label, observed, b33, maps, bounces, expect);
 		else
 			diag("%s: observed path %s", label, observed);
-		if (want_bounces) {
-			if (!have_bounce_event)
-				tap(0, "%s: bounces %s: swiotlb_bounced event missing", label, want_bounces);
-			else
-				tap(count_ok(want_bounces, bounces), "%s: swiotlb bounces %s (got %ld)",
-				    label, want_bounces, bounces);
-		}
-		if (want_maps) {
-			if (!have_maps())
-				tap(0, "%s: translated maps %s: no iommu/map event nor DMA probes", label, want_maps);
-			else
-				tap(count_ok(want_maps, maps), "%s: translated maps %s (got %ld)",
-				    label, want_maps, maps);
-		}
-		if (want_xlate) {
-			if (!have_xlate_probe)
-				tap(0, "%s: IOMMU probe hits %s: no IOMMU probe on this arch", label, want_xlate);
-			else
-				tap(count_ok(want_xlate, tc.xlate), "%s: IOMMU mapping calls (TCE / sun4u IOMMU) %s (got %ld)",
-				    label, want_xlate, tc.xlate);
-		}
-		if (want_window) {
-			if (!have_dmamap_probe)
-				tap(0, "%s: window mappings %s: no DMA API probe", label, want_window);
-			else
-				tap(count_ok(want_window, tc.window), "%s: DMA API mappings at bus addresses beyond RAM (IOMMU window) %s (got %ld)",
-				    label, want_window, tc.window);
-		}
+		count_check(label, "swiotlb bounces", want_bounces,
+			    have_bounce_event ? NULL : "swiotlb_bounced event missing", tc.bounces, tc.lost);
+		count_check(label, "translated maps", want_maps,
+			    have_maps() ? NULL : "no iommu/map event nor DMA probes", tc.maps, tc.lost);
+		count_check(label, "IOMMU mapping calls (TCE / sun4u IOMMU)", want_xlate,
+			    have_xlate_probe ? NULL : "no IOMMU probe on this arch", tc.xlate, tc.lost);
+		count_check(label, "DMA API mappings at bus addresses beyond RAM (IOMMU window)",
+			    want_window, have_dmamap_probe ? NULL : "no DMA API probe", tc.window, tc.lost);
 	} else if (probed && (want_path || want_bounces || want_maps || want_xlate || want_window)) {
 		tap(0, "%s: observed path/bounces/maps: no I/O was possible", label);
 	}
@@ -1434,6 +1464,19 @@ static void join_params(char **tok, int n, int from, char *out, size_t sz)
 	}
 }
 
+static int rmmod_child(void *arg, int msgfd)
+{
+	(void)arg;
+	(void)msgfd;
+	return syscall(SYS_delete_module, VDP_NAME, O_NONBLOCK) < 0 ? errno : 0;
+}
+
+/* delete_module in a child: the module's exit path may wait (debugfs readers) */
+static int do_rmmod(void)
+{
+	return run_child(rmmod_child, NULL, LOAD_TIMEOUT_MS, NULL, 0);
+}
+
 static void step_vdp(char **tok, int n, int expect_fail)
 {
 	char params[4200], msg[300];
@@ -1463,7 +1506,7 @@ static void step_vdp(char **tok, int n, int expect_fail)
 	tap(!module_loaded(VDP_NAME), "module not loaded after the failed insmod");
 	if (rc == 0) {
 		/* it loaded although it should not have: unload for what follows */
-		syscall(SYS_delete_module, VDP_NAME, O_NONBLOCK);
+		do_rmmod();
 	}
 	ndmesg_hits = 0;
 	kmsg_scan(&kmsg_mark, collect_vdp_msg, NULL);
@@ -1514,13 +1557,6 @@ static void step_rules_write(char **tok, int n)
 		tap(rtb >= 0 && rta >= 0 && !strcmp(tb, ta),
 		    "debugfs rules table unchanged after the rejected write");
 	}
-}
-
-static int do_rmmod(void)
-{
-	if (syscall(SYS_delete_module, VDP_NAME, O_NONBLOCK) < 0)
-		return errno;
-	return 0;
 }
 
 static void step_rmmod(char **tok, int n)
@@ -1862,6 +1898,7 @@ static int guest_main(void)
 {
 	struct utsname u;
 	char cmdline[1024] = "";
+	int i;
 
 	mounts();
 	console();
@@ -1893,6 +1930,9 @@ static int guest_main(void)
 	    "load virtio core (virtio_ring, virtio)");
 	run_plan();
 	step_dump();
+	/* what the host must find in each image (qemu-tests/run) */
+	for (i = 0; i < ndisks; i++)
+		out("# disk %s final gen %d", disks[i].tag, disks[i].gen);
 	out("1..%d", tap_n);
 	out("# vdp-agent done: %d checks, %d failed", tap_n, tap_failed);
 	kmsg_scan(NULL, print_kmsg_line, NULL);
