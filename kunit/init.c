@@ -195,11 +195,41 @@ static long write_file(const char *path, const char *text)
 
 static char big[1 << 20];
 
+/* Reads the whole file into buf (NUL-terminated); 0 or a positive errno. */
+static long read_all(const char *path, char *buf, long size)
+{
+	long fd, n, total = 0;
+
+	fd = sys3(SYS_open, path, O_RDONLY | O_CLOEXEC, 0);
+	if (fd < 0)
+		return -fd;
+	while (total < size - 1 && (n = sys3(SYS_read, fd, buf + total, size - 1 - total)) > 0)
+		total += n;
+	sys3(SYS_close, fd, 0, 0);
+	buf[total] = '\0';
+	return 0;
+}
+
+/* The next line of *p (NUL-terminated in place), or NULL at the end. */
+static char *next_line(char **p)
+{
+	char *line = *p, *e;
+
+	if (!*line)
+		return (char *)0;
+	for (e = line; *e && *e != '\n'; e++)
+		;
+	if (*e)
+		*e++ = '\0';
+	*p = e;
+	return line;
+}
+
 static long leak_scan(void)
 {
 	const char *path = "/sys/kernel/debug/kmemleak";
-	long fd, n, total = 0, ret;
-	char *p, *e;
+	long ret;
+	char *p, *line;
 
 	ret = write_file(path, "scan");
 	if (ret == 2) { /* ENOENT: no kmemleak in this kernel */
@@ -213,21 +243,11 @@ static long leak_scan(void)
 	ret = write_file(path, "scan");
 	if (ret)
 		return ret;
-	fd = sys3(SYS_open, path, O_RDONLY | O_CLOEXEC, 0);
-	if (fd < 0)
-		return -fd;
-	while (total < (long)sizeof(big) - 1 &&
-	       (n = sys3(SYS_read, fd, big + total, sizeof(big) - 1 - total)) > 0)
-		total += n;
-	sys3(SYS_close, fd, 0, 0);
-	big[total] = '\0';
-	for (p = big; *p; p = e) {
-		for (e = p; *e && *e != '\n'; e++)
-			;
-		if (*e)
-			*e++ = '\0';
-		mark("kmemleak: ", p, 0);
-	}
+	ret = read_all(path, big, sizeof(big));
+	if (ret)
+		return ret;
+	for (p = big; (line = next_line(&p));)
+		mark("kmemleak: ", line, 0);
 	return 0;
 }
 
@@ -235,27 +255,16 @@ static char plan[65536];
 
 static void run(void)
 {
-	long fd, n, total = 0, rc;
-	char *p, *e;
+	long rc;
+	char *p, *line;
 
-	fd = sys3(SYS_open, "/plan", O_RDONLY | O_CLOEXEC, 0);
-	if (fd < 0) {
+	if (read_all("/plan", plan, sizeof(plan))) {
 		mark("no /plan", 0, 0);
 		return;
 	}
-	while (total < (long)sizeof(plan) - 1 &&
-	       (n = sys3(SYS_read, fd, plan + total, sizeof(plan) - 1 - total)) > 0)
-		total += n;
-	sys3(SYS_close, fd, 0, 0);
-	plan[total] = '\0';
-
-	for (p = plan; *p; p = e) {
+	for (line = plan; (p = next_line(&line));) {
 		char *step, *args;
 
-		for (e = p; *e && *e != '\n'; e++)
-			;
-		if (*e)
-			*e++ = '\0';
 		while (*p == ' ' || *p == '\t')
 			p++;
 		if (!*p || *p == '#')

@@ -48,15 +48,6 @@ static void expect_feats(struct kunit *test, const char *what,
 #define EXPECT_FEATS(test, got, lo, hi) expect_feats(test, #got, &(got), lo, hi)
 
 /* A text at exactly its length, without a NUL: over-reads are KASAN bugs. */
-static char *exact_copy(struct kunit *test, const char *s, size_t len)
-{
-	char *p = kunit_kmalloc(test, len ? len : 1, GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, p);
-	memcpy(p, s, len);
-	return p;
-}
-
 static struct vdp_table *new_table(struct kunit *test)
 {
 	struct vdp_table *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
@@ -69,7 +60,7 @@ static vdp_u32 parse_str(struct kunit *test, const char *s,
 			 struct vdp_table *t, struct vdp_parse_result *res)
 {
 	size_t len = strlen(s);
-	char *p = exact_copy(test, s, len);
+	char *p = vdp_exact_copy(test, s, len);
 
 	memset(res, 0, sizeof(*res));
 	return vdp_parse(p, len, t, res);
@@ -516,26 +507,6 @@ static void vdp_parse_readme_bad_test(struct kunit *test)
  * Texts of n rules "action=dma" with k of them "action=auto" are
  * 11 * n - 1 + k bytes long: 372 rules and k = 4 make 4095 bytes.
  */
-static char *rules_text(struct kunit *test, unsigned int n, unsigned int k,
-			size_t *len)
-{
-	char *buf = kunit_kmalloc(test, 12 * n, GFP_KERNEL);
-	size_t l = 0;
-	unsigned int i;
-
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
-	for (i = 0; i < n; i++) {
-		const char *r = i < k ? "action=auto" : "action=dma";
-
-		if (i)
-			buf[l++] = ';';
-		memcpy(buf + l, r, strlen(r));
-		l += strlen(r);
-	}
-	*len = l;
-	return exact_copy(test, buf, l);
-}
-
 static void vdp_parse_limits_test(struct kunit *test)
 {
 	struct vdp_table *t = new_table(test);
@@ -543,7 +514,7 @@ static void vdp_parse_limits_test(struct kunit *test)
 	size_t len;
 	char *p;
 
-	p = rules_text(test, 372, 4, &len);
+	p = vdp_rules_text(test, 372, 4, &len);
 	KUNIT_ASSERT_EQ(test, len, (size_t)VDP_MAX_TEXT - 1);
 	KUNIT_EXPECT_EQ_MSG(test, vdp_parse(p, len, t, &res), (vdp_u32)VDP_PARSE_OK,
 			    "%zu bytes: %s", len, res.message);
@@ -552,15 +523,15 @@ static void vdp_parse_limits_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t->rules[4].action, (vdp_u8)VDP_ACTION_DMA);
 
 	/* 4096 and 4097 bytes of otherwise valid rules: too long */
-	p = rules_text(test, 372, 5, &len);
+	p = vdp_rules_text(test, 372, 5, &len);
 	KUNIT_ASSERT_EQ(test, len, (size_t)VDP_MAX_TEXT);
 	KUNIT_EXPECT_STREQ(test, vdp_parse_status_name(vdp_parse(p, len, t, &res)),
 			   vdp_parse_status_name(VDP_PARSE_TOO_LONG));
-	p = rules_text(test, 372, 6, &len);
+	p = vdp_rules_text(test, 372, 6, &len);
 	KUNIT_EXPECT_STREQ(test, vdp_parse_status_name(vdp_parse(p, len, t, &res)),
 			   vdp_parse_status_name(VDP_PARSE_TOO_LONG));
 	/* far more: still a clean error, not a truncated table */
-	p = rules_text(test, 1100, 0, &len);
+	p = vdp_rules_text(test, 1100, 0, &len);
 	KUNIT_EXPECT_NE(test, vdp_parse(p, len, t, &res), (vdp_u32)VDP_PARSE_OK);
 }
 
@@ -579,7 +550,7 @@ static void vdp_parse_prefixes_test(struct kunit *test)
 		const char *s = readme_examples[i];
 
 		for (len = 0; len <= strlen(s); len++) {
-			char *p = exact_copy(test, s, len);
+			char *p = vdp_exact_copy(test, s, len);
 			vdp_u32 st = vdp_parse(p, len, t, &res);
 
 			KUNIT_EXPECT_LT(test, st, (vdp_u32)VDP_PARSE_STATUS_COUNT);
@@ -622,12 +593,7 @@ static void vdp_format_bounds_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vdp_format_rule(&t->rules[0], NULL, 0), n);
 }
 
-static void parse_ok_desc(const struct vdp_parse_ok_case *c, char *desc)
-{
-	vdp_printable_desc(c->input, desc);
-}
-
-KUNIT_ARRAY_PARAM(parse_ok, vdp_parse_ok_cases, parse_ok_desc);
+KUNIT_ARRAY_PARAM(parse_ok, vdp_parse_ok_cases, vdp_parse_ok_desc);
 
 static void vdp_parse_ok_test(struct kunit *test)
 {
@@ -644,12 +610,7 @@ static void vdp_parse_ok_test(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, buf, c->canonical);
 }
 
-static void parse_err_desc(const struct vdp_parse_err_case *c, char *desc)
-{
-	vdp_printable_desc(c->input, desc);
-}
-
-KUNIT_ARRAY_PARAM(parse_err, vdp_parse_err_cases, parse_err_desc);
+KUNIT_ARRAY_PARAM(parse_err, vdp_parse_err_cases, vdp_parse_err_desc);
 
 static void vdp_parse_err_test(struct kunit *test)
 {
@@ -700,6 +661,7 @@ static void vdp_names_test(struct kunit *test)
 		"rule-auto", "rule-dma", "rule-direct", "rule-physical", "rule-refuse",
 		"unsafe-translating-no-bit33", "unsafe-direct-bit33-translating",
 		"unsafe-no-direct-path", "unsafe-physical-restricted", "unsafe-xen",
+		"already-bound",
 	};
 	unsigned int i;
 
@@ -709,7 +671,7 @@ static void vdp_names_test(struct kunit *test)
 	BUILD_BUG_ON(ARRAY_SIZE(transports) != VDP_TRANSPORT_COUNT);
 	BUILD_BUG_ON(ARRAY_SIZE(arches) != VDP_ARCH_COUNT);
 	BUILD_BUG_ON(ARRAY_SIZE(modes) != VDP_MODE_COUNT);
-	BUILD_BUG_ON(ARRAY_SIZE(reasons) != VDP_REASON_ALREADY_BOUND);
+	BUILD_BUG_ON(ARRAY_SIZE(reasons) != VDP_REASON_COUNT);
 
 	for (i = 0; i < ARRAY_SIZE(actions); i++)
 		KUNIT_EXPECT_STREQ(test, vdp_action_name(i), actions[i]);

@@ -26,7 +26,10 @@
 #include <linux/atomic.h>
 #include <kunit/test.h>
 
-/* Virtio device ids no real driver claims ("KU", "KV"). */
+/*
+ * Virtio device ids no real driver claims ("KU", "KV"; the plan and rules
+ * texts write them in decimal: 19285, 19286).
+ */
 #define VDP_FAKE_ID 0x4b55
 #define VDP_FAKE_ID_OTHER 0x4b56
 #define VDP_FAKE_VENDOR 0x1af4
@@ -38,8 +41,6 @@ struct vdp_fake {
 	u64 offered;
 	/* transport behaviour */
 	bool mmio_filter;     /* finalize: vring_transport_features() like mmio */
-	int finalize_ret;
-	bool refuse_features; /* never accept FEATURES_OK */
 	/*
 	 * Like a QEMU device with iommu_platform=on: FEATURES_OK is refused
 	 * unless the driver accepted bit 33 ("device refuses features").
@@ -48,9 +49,7 @@ struct vdp_fake {
 	/* device state */
 	u8 status;
 	/* records */
-	atomic_t get_features_calls;
 	atomic_t finalize_calls;
-	atomic_t reset_calls;
 	u64 finalized;        /* vdev->features when finalize_features ran */
 	u64 finalized_after;  /* vdev->features after the transport filter */
 	u64 unoffered_seen;   /* bits finalize_features got, never offered */
@@ -89,9 +88,8 @@ static inline void vdp_fake_set_status(struct virtio_device *vdev, u8 status)
 {
 	struct vdp_fake *f = to_vdp_fake(vdev);
 
-	if (f->refuse_features ||
-	    (f->requires_33 && (status & VIRTIO_CONFIG_S_FEATURES_OK) &&
-	     !(f->finalized & BIT_ULL(VIRTIO_F_ACCESS_PLATFORM))))
+	if (f->requires_33 && (status & VIRTIO_CONFIG_S_FEATURES_OK) &&
+	    !(f->finalized & BIT_ULL(VIRTIO_F_ACCESS_PLATFORM)))
 		status &= ~VIRTIO_CONFIG_S_FEATURES_OK;
 	f->max_status |= status;
 	WRITE_ONCE(f->status, status);
@@ -99,18 +97,12 @@ static inline void vdp_fake_set_status(struct virtio_device *vdev, u8 status)
 
 static inline void vdp_fake_reset(struct virtio_device *vdev)
 {
-	struct vdp_fake *f = to_vdp_fake(vdev);
-
-	atomic_inc(&f->reset_calls);
-	WRITE_ONCE(f->status, 0);
+	WRITE_ONCE(to_vdp_fake(vdev)->status, 0);
 }
 
 static inline u64 vdp_fake_get_features(struct virtio_device *vdev)
 {
-	struct vdp_fake *f = to_vdp_fake(vdev);
-
-	atomic_inc(&f->get_features_calls);
-	return f->offered;
+	return to_vdp_fake(vdev)->offered;
 }
 
 static inline int vdp_fake_finalize_features(struct virtio_device *vdev)
@@ -123,7 +115,7 @@ static inline int vdp_fake_finalize_features(struct virtio_device *vdev)
 	if (f->mmio_filter)
 		vring_transport_features(vdev);
 	f->finalized_after = vdev->features;
-	return f->finalize_ret;
+	return 0;
 }
 
 static inline int vdp_fake_find_vqs(struct virtio_device *vdev,
@@ -207,33 +199,20 @@ struct vdp_fake_driver {
 	struct virtio_device_id ids[2];
 	unsigned int table[64];
 	unsigned int legacy[64];
-	int probe_ret;
-	atomic_t probes, removes;
 };
-
-static inline struct vdp_fake_driver *to_vdp_fake_driver(struct virtio_device *vdev)
-{
-	return container_of(drv_to_virtio(vdev->dev.driver),
-			    struct vdp_fake_driver, drv);
-}
 
 static inline int vdp_fake_probe(struct virtio_device *vdev)
 {
-	struct vdp_fake_driver *d = to_vdp_fake_driver(vdev);
 	struct vdp_fake *f = to_vdp_fake(vdev);
 
-	atomic_inc(&d->probes);
 	f->probed = true;
 	f->probe_features = vdev->features;
 	f->probe_dma_quirk = virtio_has_dma_quirk(vdev);
-	return d->probe_ret;
+	return 0;
 }
 
 static inline void vdp_fake_remove(struct virtio_device *vdev)
 {
-	struct vdp_fake_driver *d = to_vdp_fake_driver(vdev);
-
-	atomic_inc(&d->removes);
 	virtio_reset_device(vdev);
 }
 
