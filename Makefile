@@ -46,7 +46,7 @@ checkpatch:
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(SRC) clean 2>/dev/null || true
-	rm -rf $(SRC)/tests/host/build
+	rm -rf $(SRC)/tests/host/build $(SRC)/scripts/vdp-policy.d/build
 	find $(SRC)/drivers -name '*.o' -o -name '.*.cmd' -o -name '*.o.d' | xargs rm -f
 
 check:

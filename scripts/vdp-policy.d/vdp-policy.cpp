@@ -293,11 +293,15 @@ std::vector<std::string> option_words(const std::string &s)
 void find_rules_option(const std::vector<std::string> &words, bool with_module,
 		       std::vector<std::string> *out)
 {
+	// the kernel command line takes '-' for '_' in parameter names
+	static const char *const keys[] = {"virtio_dma_policy.rules=", "virtio-dma-policy.rules=",
+					   "rules="};
+	const size_t first = with_module ? 0 : 2, end = with_module ? 2 : 3;
 	for (const std::string &w : words) {
-		for (const char *mod : {"virtio_dma_policy.", "virtio-dma-policy."}) {
-			const std::string key = (with_module ? std::string(mod) : std::string()) + "rules=";
-			if (w.compare(0, key.size(), key) == 0) {
-				out->push_back(w.substr(key.size()));
+		for (size_t k = first; k < end; k++) {
+			const size_t n = std::strlen(keys[k]);
+			if (w.compare(0, n, keys[k]) == 0) {
+				out->push_back(w.substr(n));
 				break;
 			}
 		}
@@ -337,8 +341,8 @@ bool load_modprobe(RulesSource *rs)
 	std::vector<std::string> values;
 	for (const std::string &line : split(all, '\n')) {
 		std::vector<std::string> w = option_words(line);
-		if (w.size() < 2 || w[0] != "options" ||
-		    (w[1] != "virtio_dma_policy" && w[1] != "virtio-dma-policy"))
+		// modprobe -c prints module names with '_' whatever the files say
+		if (w.size() < 2 || w[0] != "options" || w[1] != "virtio_dma_policy")
 			continue;
 		w.erase(w.begin(), w.begin() + 2);
 		find_rules_option(w, false, &values);
@@ -370,16 +374,20 @@ bool rules_option(int argc, char **argv, int *i, RulesSource *rs)
 			usage_error("%s needs a value", a);
 		return argv[++*i];
 	};
-	rs->earlier.clear(); // one source: the last option given
+	// One source: the last rules option given.  Only a rules option
+	// replaces the source (and its earlier values); any other leaves it.
 	if (a == "--rules") {
+		rs->earlier.clear();
 		rs->text = value();
 		rs->origin = "--rules";
 	} else if (a == "--rules-file" || a == "-f") {
 		const std::string path = value();
+		rs->earlier.clear();
 		if (!read_file(path, &rs->text))
 			std::exit(2);
 		rs->origin = path;
 	} else if (a == "--sys" || a == "--rules-sys") {
+		rs->earlier.clear();
 		if (!read_file(kSysRules, &rs->text))
 			std::exit(2);
 		rs->origin = kSysRules;
@@ -887,15 +895,19 @@ int cmd_decide(int argc, char **argv)
 	vdp_decision d;
 	vdp_decide(t, &dev, &plat, &dma, mode, &d);
 
-	const char *id_name = "";
-	vdp_rule r;
-	// the name of the id, if the grammar has one (parse it back)
-	static const char *const names[] = {"net", "block", "console", "rng", "balloon",
-					    "scsi", "9p", "gpu", "input", "vsock",
-					    "crypto", "iommu", "mem", "fs", "pmem"};
-	for (const char *n : names)
-		if (rule_term("id", n, &r) && r.device_id == dev.device_id)
-			id_name = n;
+	// the name of the id, if the grammar has one: the core prints an id=
+	// rule with it ("id=block,action=auto"), else with the number
+	char id_name[32] = "";
+	{
+		vdp_rule r{};
+		char text[64];
+		r.match = VDP_MATCH_ID;
+		r.device_id = dev.device_id;
+		vdp_format_rule(&r, text, sizeof(text));
+		const char *v = text + 3, *e = std::strchr(v, ',');
+		if (e && (*v < '0' || *v > '9'))
+			std::snprintf(id_name, sizeof(id_name), "%.*s", (int)(e - v), v);
+	}
 
 	std::printf("device      %s id=%u%s%s%s transport=%s parent=%s vendor=0x%x",
 		    dev.name, dev.device_id, *id_name ? " (" : "", id_name, *id_name ? ")" : "",
