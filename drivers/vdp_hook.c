@@ -593,12 +593,6 @@ static void vdp_put_features(struct seq_file *m, bool have,
 		seq_printf(m, " 0x%llx", f->w[0]);
 }
 
-static const char *const vdp_iommu_names[VDP_IOMMU_COUNT] = {
-	[VDP_IOMMU_NONE] = "none",
-	[VDP_IOMMU_IDENTITY] = "identity",
-	[VDP_IOMMU_TRANSLATING] = "translating",
-};
-
 static const char *const vdp_prediction_names[] = {
 	[VDP_PREDICTION_NONE] = "-",
 	[VDP_PREDICTION_MATCH] = "match",
@@ -656,7 +650,7 @@ int vdp_devices_show(struct seq_file *m, void *unused)
 			seq_puts(m, " - - - -");
 		seq_printf(m, " %s %d %s %u\n",
 			   vdp_prediction_names[e->prediction], e->hooked,
-			   e->have_offered ? vdp_iommu_names[e->dma.iommu] : "-",
+			   e->have_offered ? vdp_iommu_name(e->dma.iommu) : "-",
 			   e->dma.direct_path);
 	}
 	mutex_unlock(&vdp_dev_lock);

@@ -70,16 +70,6 @@ static struct vdp_table *vdp_parse_new(const char *text, size_t len)
 	return t;
 }
 
-static u32 vdp_count_builtin(const struct vdp_table *t)
-{
-	u32 i, n = 0;
-
-	for (i = 0; i < t->count; i++)
-		if (t->rules[i].flags & VDP_RULE_BUILTIN)
-			n++;
-	return n;
-}
-
 /* Append the built-in rules; a full table is an error. */
 static int vdp_finish_table(struct vdp_table *t)
 {
@@ -117,7 +107,7 @@ static int vdp_rules_set(const char *val, const struct kernel_param *kp)
 			return -EINVAL;
 		}
 		count = t->count;
-		builtin = vdp_count_builtin(t);
+		builtin = vdp_table_builtin_count(t);
 		old = rcu_replace_pointer(vdp_table, t,
 					  lockdep_is_held(&vdp_cfg_lock));
 	} else {
@@ -154,15 +144,23 @@ module_param_cb(rules, &vdp_rules_ops, NULL, 0644);
 MODULE_PARM_DESC(rules,
 		 "Rules: terms key=value joined by ',', rules by ';', first match wins (see README)");
 
+/* The value 0..count-1 whose core name is val (a trailing newline is fine). */
+static int vdp_match_name(const char *val, const char *(*name)(vdp_u8),
+			  unsigned int count)
+{
+	unsigned int i;
+
+	for (i = 0; i < count; i++)
+		if (sysfs_streq(val, name(i)))
+			return i;
+	return -EINVAL;
+}
+
 static int vdp_mode_set(const char *val, const struct kernel_param *kp)
 {
-	u8 mode;
+	int mode = vdp_match_name(val, vdp_mode_name, VDP_MODE_COUNT);
 
-	if (sysfs_streq(val, "enforce")) {
-		mode = VDP_MODE_ENFORCE;
-	} else if (sysfs_streq(val, "audit")) {
-		mode = VDP_MODE_AUDIT;
-	} else {
+	if (mode < 0) {
 		pr_err("mode: '%.*s' is neither 'enforce' nor 'audit'; mode unchanged\n",
 		       (int)strcspn(val, "\n"), val);
 		return -EINVAL;
@@ -187,15 +185,9 @@ static const struct kernel_param_ops vdp_mode_ops = {
 module_param_cb(mode, &vdp_mode_ops, NULL, 0644);
 MODULE_PARM_DESC(mode, "enforce (default) or audit (decide and report, change nothing)");
 
-static const char *const vdp_bounce_names[VDP_PSERIES_BOUNCE_COUNT] = {
-	[VDP_PSERIES_BOUNCE_AUTO] = "auto",
-	[VDP_PSERIES_BOUNCE_ON] = "on",
-	[VDP_PSERIES_BOUNCE_OFF] = "off",
-};
-
 static int vdp_bounce_set(const char *val, const struct kernel_param *kp)
 {
-	int i = sysfs_match_string(vdp_bounce_names, val);
+	int i = vdp_match_name(val, vdp_pseries_bounce_name, VDP_PSERIES_BOUNCE_COUNT);
 
 	if (i < 0) {
 		pr_err("pseries_bounce: '%.*s' is not auto, on or off\n",
@@ -209,7 +201,7 @@ static int vdp_bounce_set(const char *val, const struct kernel_param *kp)
 static int vdp_bounce_get(char *buf, const struct kernel_param *kp)
 {
 	return scnprintf(buf, PAGE_SIZE, "%s\n",
-			 vdp_bounce_names[vdp_pseries_bounce]);
+			 vdp_pseries_bounce_name(vdp_pseries_bounce));
 }
 
 static const struct kernel_param_ops vdp_bounce_ops = {
@@ -255,8 +247,8 @@ int vdp_rules_show(struct seq_file *m, void *unused)
 				      lockdep_is_held(&vdp_cfg_lock));
 	seq_printf(m, "# mode=%s pseries_bounce=%s rules=%u builtin=%u\n",
 		   vdp_mode_name(READ_ONCE(vdp_mode)),
-		   vdp_bounce_names[vdp_pseries_bounce], t ? t->count : 0,
-		   t ? vdp_count_builtin(t) : 0);
+		   vdp_pseries_bounce_name(vdp_pseries_bounce), t ? t->count : 0,
+		   t ? vdp_table_builtin_count(t) : 0);
 	for (i = 0; t && i < t->count; i++) {
 		vdp_format_rule(&t->rules[i], buf, PAGE_SIZE);
 		seq_printf(m, "%u %s\n", i, buf);
@@ -300,8 +292,8 @@ static int __init vdp_init(void)
 	}
 	pr_info("loaded: mode=%s pseries_bounce=%s, %u rules (%u built-in), arch %s, generation %s\n",
 		vdp_mode_name(READ_ONCE(vdp_mode)),
-		vdp_bounce_names[vdp_pseries_bounce], t->count,
-		vdp_count_builtin(t), vdp_arch_name(vdp_compat_arch()),
+		vdp_pseries_bounce_name(vdp_pseries_bounce), t->count,
+		vdp_table_builtin_count(t), vdp_arch_name(vdp_compat_arch()),
 		vdp_gen_name(vdp_compat_gen()));
 	return 0;
 

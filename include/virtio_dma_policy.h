@@ -449,7 +449,12 @@ const char *vdp_transport_name(vdp_u8 transport);
 const char *vdp_arch_name(vdp_u8 arch);
 const char *vdp_gen_name(vdp_u8 gen);
 const char *vdp_mode_name(vdp_u8 mode);
+const char *vdp_iommu_name(vdp_u8 iommu);
+const char *vdp_pseries_bounce_name(vdp_u8 pseries_bounce);
 const char *vdp_parse_status_name(vdp_u32 status);
+
+/* How many rules of the table are built-in ones (VDP_RULE_BUILTIN). */
+vdp_u32 vdp_table_builtin_count(const struct vdp_table *table);
 
 /* Feature-set helpers. */
 static inline int vdp_feat_test(const struct vdp_features *f, unsigned int b)

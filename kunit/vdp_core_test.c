@@ -656,6 +656,8 @@ static void vdp_names_test(struct kunit *test)
 	static const char * const arches[] = { "other", "x86_64", "ppc64", "sparc64", "um",
 					       "arm64", "s390" };
 	static const char * const modes[] = { "enforce", "audit" };
+	static const char * const iommus[] = { "none", "identity", "translating" };
+	static const char * const bounces[] = { "auto", "on", "off" };
 	static const char * const reasons[] = {
 		"stock-access-platform", "stock-quirk", "stock-xen", "restricted-memory",
 		"rule-auto", "rule-dma", "rule-direct", "rule-physical", "rule-refuse",
@@ -671,6 +673,8 @@ static void vdp_names_test(struct kunit *test)
 	BUILD_BUG_ON(ARRAY_SIZE(transports) != VDP_TRANSPORT_COUNT);
 	BUILD_BUG_ON(ARRAY_SIZE(arches) != VDP_ARCH_COUNT);
 	BUILD_BUG_ON(ARRAY_SIZE(modes) != VDP_MODE_COUNT);
+	BUILD_BUG_ON(ARRAY_SIZE(iommus) != VDP_IOMMU_COUNT);
+	BUILD_BUG_ON(ARRAY_SIZE(bounces) != VDP_PSERIES_BOUNCE_COUNT);
 	BUILD_BUG_ON(ARRAY_SIZE(reasons) != VDP_REASON_COUNT);
 
 	for (i = 0; i < ARRAY_SIZE(actions); i++)
@@ -685,6 +689,10 @@ static void vdp_names_test(struct kunit *test)
 		KUNIT_EXPECT_STREQ(test, vdp_arch_name(i), arches[i]);
 	for (i = 0; i < ARRAY_SIZE(modes); i++)
 		KUNIT_EXPECT_STREQ(test, vdp_mode_name(i), modes[i]);
+	for (i = 0; i < ARRAY_SIZE(iommus); i++)
+		KUNIT_EXPECT_STREQ(test, vdp_iommu_name(i), iommus[i]);
+	for (i = 0; i < ARRAY_SIZE(bounces); i++)
+		KUNIT_EXPECT_STREQ(test, vdp_pseries_bounce_name(i), bounces[i]);
 	for (i = 0; i < ARRAY_SIZE(reasons); i++)
 		KUNIT_EXPECT_STREQ(test, vdp_reason_token(i), reasons[i]);
 }

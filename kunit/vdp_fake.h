@@ -14,6 +14,11 @@
  *
  * Header-only (static functions): each suite module gets its own copy,
  * because an object file may belong to one module only.
+ *
+ * Written against the kernel scripts/kunit builds (UML from
+ * linux-source-6.1): its find_vqs() signature and 64-bit vdev->features.
+ * The module's own kernel differences live in drivers/compat.h; these
+ * test fakes follow the one kernel they run on.
  */
 #ifndef VDP_FAKE_H
 #define VDP_FAKE_H

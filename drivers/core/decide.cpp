@@ -699,4 +699,16 @@ void vdp_table_reindex(struct vdp_table *table)
 	table->indexed = table->count;
 }
 
+vdp_u32 vdp_table_builtin_count(const struct vdp_table *table)
+{
+	if (!table)
+		return 0;
+	const vdp_u32 n = table->count < VDP_MAX_RULES ? table->count : VDP_MAX_RULES;
+	vdp_u32 builtin = 0;
+	for (vdp_u32 i = 0; i < n; i++)
+		if (table->rules[i].flags & VDP_RULE_BUILTIN)
+			builtin++;
+	return builtin;
+}
+
 } // extern "C"

@@ -243,6 +243,26 @@ const char *vdp_mode_name(vdp_u8 mode)
 	}
 }
 
+const char *vdp_iommu_name(vdp_u8 iommu)
+{
+	switch (iommu) {
+	case VDP_IOMMU_NONE: return "none";
+	case VDP_IOMMU_IDENTITY: return "identity";
+	case VDP_IOMMU_TRANSLATING: return "translating";
+	default: return "?";
+	}
+}
+
+const char *vdp_pseries_bounce_name(vdp_u8 pseries_bounce)
+{
+	switch (pseries_bounce) {
+	case VDP_PSERIES_BOUNCE_AUTO: return "auto";
+	case VDP_PSERIES_BOUNCE_ON: return "on";
+	case VDP_PSERIES_BOUNCE_OFF: return "off";
+	default: return "?";
+	}
+}
+
 const char *vdp_parse_status_name(vdp_u32 status)
 {
 	switch (status) {

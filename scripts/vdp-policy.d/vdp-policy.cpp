@@ -408,20 +408,23 @@ bool rules_option(int argc, char **argv, int *i, RulesSource *rs)
 	return true;
 }
 
-vdp_u8 parse_bounce(const std::string &s)
+// The value 0..count-1 whose core name (vdp_*_name) is s, as the glue's
+// vdp_match_name(); a usage error naming the option and the choices if none.
+vdp_u8 match_name(const std::string &opt, const std::string &s, const char *(*name)(vdp_u8),
+		  unsigned count)
 {
-	if (s == "auto")
-		return VDP_PSERIES_BOUNCE_AUTO;
-	if (s == "on")
-		return VDP_PSERIES_BOUNCE_ON;
-	if (s == "off")
-		return VDP_PSERIES_BOUNCE_OFF;
-	usage_error("--pseries-bounce: '%s' is not auto, on or off", s);
+	std::string choices;
+	for (unsigned v = 0; v < count; v++) {
+		if (s == name(static_cast<vdp_u8>(v)))
+			return static_cast<vdp_u8>(v);
+		choices += (v ? (v + 1 == count ? " or " : ", ") : "") + std::string(name(v));
+	}
+	usage_error((opt + ": '%s' is not " + choices).c_str(), s);
 }
 
-const char *bounce_name(vdp_u8 b)
+vdp_u8 parse_bounce(const std::string &s)
 {
-	return b == VDP_PSERIES_BOUNCE_ON ? "on" : b == VDP_PSERIES_BOUNCE_OFF ? "off" : "auto";
+	return match_name("--pseries-bounce", s, vdp_pseries_bounce_name, VDP_PSERIES_BOUNCE_COUNT);
 }
 
 // What the module does with a rules value (drivers/vdp_main.c:
@@ -474,14 +477,6 @@ vdp_table *source_table(const RulesSource &rs, vdp_u8 bounce)
 	return module_table(rs.text, bounce, t) ? nullptr : t;
 }
 
-vdp_u32 count_builtin(const vdp_table &t)
-{
-	vdp_u32 n = 0;
-	for (vdp_u32 i = 0; i < t.count; i++)
-		if (t.rules[i].flags & VDP_RULE_BUILTIN)
-			n++;
-	return n;
-}
 
 std::string format_rule(const vdp_rule &r)
 {
@@ -803,10 +798,6 @@ std::string platform_str(const vdp_platform &p)
 	return s + " platform=" + (flags.empty() ? "-" : flags);
 }
 
-const char *iommu_name(vdp_u8 i)
-{
-	return i == VDP_IOMMU_NONE ? "none" : i == VDP_IOMMU_IDENTITY ? "identity" : "translating";
-}
 
 int cmd_decide(int argc, char **argv)
 {
@@ -831,15 +822,7 @@ int cmd_decide(int argc, char **argv)
 		} else if (a == "--platform") {
 			platform_spec += (platform_spec.empty() ? "" : ",") + value();
 		} else if (a == "--iommu") {
-			const std::string v = value();
-			if (v == "none")
-				dma.iommu = VDP_IOMMU_NONE;
-			else if (v == "identity")
-				dma.iommu = VDP_IOMMU_IDENTITY;
-			else if (v == "translating")
-				dma.iommu = VDP_IOMMU_TRANSLATING;
-			else
-				usage_error("--iommu: '%s' is not none, identity or translating", v);
+			dma.iommu = match_name("--iommu", value(), vdp_iommu_name, VDP_IOMMU_COUNT);
 		} else if (a == "--direct-path") {
 			const std::string v = value();
 			if (v != "0" && v != "1")
@@ -847,13 +830,7 @@ int cmd_decide(int argc, char **argv)
 			dma.direct_path = v == "1";
 			have_direct = true;
 		} else if (a == "--mode") {
-			const std::string v = value();
-			if (v == "enforce")
-				mode = VDP_MODE_ENFORCE;
-			else if (v == "audit")
-				mode = VDP_MODE_AUDIT;
-			else
-				usage_error("--mode: '%s' is not enforce or audit", v);
+			mode = match_name("--mode", value(), vdp_mode_name, VDP_MODE_COUNT);
 		} else if (a == "--pseries-bounce") {
 			bounce = parse_bounce(value());
 		} else if (a == "--driver-features") {
@@ -917,9 +894,9 @@ int cmd_decide(int argc, char **argv)
 			    dev.sub_vendor, dev.sub_device, dev.sriov_capable ? " sriov" : "");
 	std::printf("\noffered     %s\n", feat_str(dev.offered).c_str());
 	std::printf("platform    %s\n", platform_str(plat).c_str());
-	std::printf("dma         iommu=%s direct-path=%u\n", iommu_name(dma.iommu), dma.direct_path);
+	std::printf("dma         iommu=%s direct-path=%u\n", vdp_iommu_name(dma.iommu), dma.direct_path);
 	std::printf("rules       %u (%u built-in, pseries_bounce=%s) from %s\n", t->count,
-		    count_builtin(*t), bounce_name(bounce), rs.origin.c_str());
+		    vdp_table_builtin_count(t), vdp_pseries_bounce_name(bounce), rs.origin.c_str());
 	std::printf("mode        %s\n", vdp_mode_name(mode));
 	for (const std::string &n : notes)
 		std::printf("note        %s\n", n.c_str());
@@ -996,10 +973,10 @@ int cmd_lint(int argc, char **argv)
 	vdp_table *t = source_table(rs, bounce);
 	if (!t)
 		return 1;
-	const vdp_u32 builtin = count_builtin(*t);
+	const vdp_u32 builtin = vdp_table_builtin_count(t);
 	if (show_table) {
 		// as /sys/kernel/debug/virtio_dma_policy/rules (mode is not known here)
-		std::printf("# pseries_bounce=%s rules=%u builtin=%u\n", bounce_name(bounce), t->count,
+		std::printf("# pseries_bounce=%s rules=%u builtin=%u\n", vdp_pseries_bounce_name(bounce), t->count,
 			    builtin);
 		for (vdp_u32 i = 0; i < t->count; i++)
 			std::printf("%u %s\n", i, format_rule(t->rules[i]).c_str());
@@ -1007,7 +984,7 @@ int cmd_lint(int argc, char **argv)
 		std::printf("%s\n", format_user_rules(*t).c_str());
 	}
 	std::fprintf(stderr, "vdp-policy: %s: ok, %u rules (+%u built-in with pseries_bounce=%s)\n",
-		     rs.origin.c_str(), t->count - builtin, builtin, bounce_name(bounce));
+		     rs.origin.c_str(), t->count - builtin, builtin, vdp_pseries_bounce_name(bounce));
 	return 0;
 }
 
@@ -1054,7 +1031,7 @@ std::string dim_str(int d, unsigned mask)
 		if (!(mask & (1u << v)))
 			continue;
 		s += s.empty() ? "" : "|";
-		s += d == kIommu ? iommu_name(static_cast<vdp_u8>(v)) : std::to_string(v);
+		s += d == kIommu ? vdp_iommu_name(static_cast<vdp_u8>(v)) : std::to_string(v);
 	}
 	return s;
 }

@@ -556,7 +556,8 @@ TEST(Names, NeverNullAndDistinct)
 		{vdp_path_name, VDP_PATH_COUNT},       {vdp_reason_token, VDP_REASON_COUNT},
 		{vdp_reason_text, VDP_REASON_COUNT},   {vdp_transport_name, VDP_TRANSPORT_COUNT},
 		{vdp_arch_name, VDP_ARCH_COUNT},       {vdp_gen_name, VDP_GEN_COUNT},
-		{vdp_mode_name, VDP_MODE_COUNT},
+		{vdp_mode_name, VDP_MODE_COUNT},       {vdp_iommu_name, VDP_IOMMU_COUNT},
+		{vdp_pseries_bounce_name, VDP_PSERIES_BOUNCE_COUNT},
 	};
 	for (auto &f : fns) {
 		std::set<std::string> seen;
@@ -610,6 +611,27 @@ TEST(Names, ExactSpellings)
 	EXPECT_STREQ(vdp_gen_name(VDP_GEN_7), "7.x");
 	EXPECT_STREQ(vdp_mode_name(VDP_MODE_ENFORCE), "enforce");
 	EXPECT_STREQ(vdp_mode_name(VDP_MODE_AUDIT), "audit");
+	// README: the debugfs iommu column, the pseries_bounce parameter
+	EXPECT_STREQ(vdp_iommu_name(VDP_IOMMU_NONE), "none");
+	EXPECT_STREQ(vdp_iommu_name(VDP_IOMMU_IDENTITY), "identity");
+	EXPECT_STREQ(vdp_iommu_name(VDP_IOMMU_TRANSLATING), "translating");
+	EXPECT_STREQ(vdp_pseries_bounce_name(VDP_PSERIES_BOUNCE_AUTO), "auto");
+	EXPECT_STREQ(vdp_pseries_bounce_name(VDP_PSERIES_BOUNCE_ON), "on");
+	EXPECT_STREQ(vdp_pseries_bounce_name(VDP_PSERIES_BOUNCE_OFF), "off");
+}
+
+TEST(Table, BuiltinCount)
+{
+	std::unique_ptr<vdp_table> table = new_table();
+	vdp_table *t = table.get();
+	vdp_parse_result res{};
+	const char text[] = "id=block,action=dma;action=auto";
+	ASSERT_EQ(vdp_parse(text, sizeof(text) - 1, t, &res), (vdp_u32)VDP_PARSE_OK);
+	EXPECT_EQ(vdp_table_builtin_count(t), 0u);
+	ASSERT_EQ(vdp_append_builtin(t, VDP_PSERIES_BOUNCE_AUTO), 0);
+	EXPECT_EQ(t->count, 3u);
+	EXPECT_EQ(vdp_table_builtin_count(t), 1u);
+	EXPECT_EQ(vdp_table_builtin_count(nullptr), 0u);
 }
 
 TEST(Names, ReasonTextsAreSentences)
