@@ -54,12 +54,8 @@ static struct vdp_table *vdp_parse_new(const char *text, size_t len)
 	memset(&res, 0, sizeof(res));
 	st = vdp_parse(text, len, t, &res);
 	if (st != VDP_PARSE_OK) {
-		u32 off = min_t(u32, res.offset, len);
-		size_t near = 0;
+		size_t off, near = vdp_parse_excerpt(text, len, &res, &off);
 
-		while (off + near < len && near < 24 &&
-		       text[off + near] != '\n')
-			near++;
 		res.message[sizeof(res.message) - 1] = '\0';
 		pr_err("rules: %s at offset %u (rule %u): %s, near \"%.*s\"; rules unchanged\n",
 		       vdp_parse_status_name(st), res.offset, res.rule,

@@ -407,6 +407,14 @@ vdp_u32 vdp_parse(const char *text, vdp_size len, struct vdp_table *out,
 		  struct vdp_parse_result *res);
 
 /*
+ * The excerpt of text an error of vdp_parse() points at, for messages:
+ * *start is its offset (res->offset, at most len), the result its length
+ * (up to 24 bytes, ending before a newline).
+ */
+vdp_size vdp_parse_excerpt(const char *text, vdp_size len,
+			   const struct vdp_parse_result *res, vdp_size *start);
+
+/*
  * Rebuild table->index from rules[0..count) and set indexed = count.  For
  * callers that fill or edit rules[] or count themselves.  NULL is a no-op.
  */

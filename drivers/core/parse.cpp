@@ -518,3 +518,16 @@ extern "C" vdp_u32 vdp_parse(const char *text, vdp_size len, struct vdp_table *o
 		res->rule = out->count;
 	return st;
 }
+
+extern "C" vdp_size vdp_parse_excerpt(const char *text, vdp_size len,
+				      const struct vdp_parse_result *res, vdp_size *start)
+{
+	const vdp_size off = res && res->offset < len ? res->offset : len;
+	vdp_size n = 0;
+
+	if (start)
+		*start = off;
+	while (text && off + n < len && n < 24 && text[off + n] != '\n')
+		n++;
+	return n;
+}

@@ -430,8 +430,8 @@ vdp_u8 parse_bounce(const std::string &s)
 // What the module does with a rules value (drivers/vdp_main.c:
 // vdp_rules_set -> vdp_parse_new, vdp_finish_table): the same checks in
 // the same order, the same messages (format strings extracted from the
-// glue at build time), the same "near" excerpt (up to 24 bytes, stopping
-// at a newline).  Returns 0 and fills *t, or 1 after printing the message.
+// glue at build time), the same "near" excerpt (vdp_parse_excerpt).
+// Returns 0 and fills *t, or 1 after printing the message.
 int module_table(const std::string &value, vdp_u8 bounce, vdp_table *t)
 {
 	// A module parameter is a C string: the kernel sees up to the first NUL.
@@ -446,10 +446,8 @@ int module_table(const std::string &value, vdp_u8 bounce, vdp_table *t)
 	std::memset(&res, 0, sizeof(res));
 	const vdp_u32 st = vdp_parse(text, len, t, &res);
 	if (st != VDP_PARSE_OK) {
-		const vdp_u32 off = res.offset < len ? res.offset : static_cast<vdp_u32>(len);
-		size_t near = 0;
-		while (off + near < len && near < 24 && text[off + near] != '\n')
-			near++;
+		vdp_size off = 0;
+		const vdp_size near = vdp_parse_excerpt(text, len, &res, &off);
 		res.message[sizeof(res.message) - 1] = '\0';
 		std::fprintf(stderr, VDP_GLUE_PREFIX VDP_GLUE_FMT_PARSE, vdp_parse_status_name(st),
 			     res.offset, res.rule, res.message, (int)near, text + off);

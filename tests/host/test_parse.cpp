@@ -83,6 +83,27 @@ TEST(Parse, FieldsOfAFullRule)
 	EXPECT_EQ(r.flags, VDP_RULE_BUILTIN);
 }
 
+// The "near" excerpt of the module's message (README troubleshooting).
+TEST(Parse, ErrorExcerpt)
+{
+	vdp_parse_result res{};
+	vdp_size start = 99;
+	const char text[] = "id=block,acton=dma,x=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+	res.offset = 9; // "acton"
+	EXPECT_EQ(vdp_parse_excerpt(text, sizeof(text) - 1, &res, &start), 24u);
+	EXPECT_EQ(start, 9u);
+	const char nl[] = "id=block,acton=dma\n";
+	EXPECT_EQ(vdp_parse_excerpt(nl, sizeof(nl) - 1, &res, &start), 9u); // stops at '\n'
+	res.offset = 200; // past the end: an empty excerpt at the end
+	EXPECT_EQ(vdp_parse_excerpt(nl, sizeof(nl) - 1, &res, &start), 0u);
+	EXPECT_EQ(start, sizeof(nl) - 1);
+	// the excerpt of a real error starts at the offset the parser names
+	auto p = parse("id=block,acton=dma");
+	ASSERT_EQ(p.status, (vdp_u32)VDP_PARSE_UNKNOWN_KEY);
+	EXPECT_EQ(vdp_parse_excerpt("id=block,acton=dma", 18, &p.res, &start), 9u);
+	EXPECT_EQ(start, 9u);
+}
+
 TEST(Parse, EmptyStringIsEmptyTable)
 {
 	auto t = new_table();
