@@ -929,7 +929,7 @@ int cmd_decide(int argc, char **argv)
 	}
 	char rule_buf[16];
 	std::snprintf(rule_buf, sizeof(rule_buf), "%d", d.rule);
-	std::printf("kernel log  dma policy: decision=%s%s path=%s reason=%s rule=%s parent=%s\n",
+	std::printf("kernel log  " VDP_GLUE_FMT_DECISION,
 		    d.audit ? "audit:" : "", vdp_verdict_name(d.verdict), vdp_path_name(d.path),
 		    vdp_reason_token(d.reason), d.rule < 0 ? "-" : rule_buf,
 		    dev.bus[0] ? dev.bus : "-");
