@@ -393,6 +393,18 @@ static long read_file_timed(const char *path, char *buf, size_t size)
 	return (long)strlen(buf);
 }
 
+/* Every line of a file (read with a deadline) as "# <prefix>: <line>". */
+static void dump_file(const char *path, const char *prefix)
+{
+	static char buf[65536];
+	char *l, *sv = NULL;
+
+	if (read_file_timed(path, buf, sizeof(buf)) <= 0)
+		return;
+	for (l = strtok_r(buf, "\n", &sv); l; l = strtok_r(NULL, "\n", &sv))
+		out("# %s: %s", prefix, l);
+}
+
 /* printable copy of s for a TAP description */
 static const char *esc(const char *s)
 {
@@ -1282,16 +1294,12 @@ static void check_disk(struct disk *d, char **tok, int n)
 		lost = tc.lost;
 		io_ran = 1;
 		if (rc == CHILD_TIMEOUT) {
-			char irq[8192];
+			char what[128];
 
 			d->hung = 1;
 			/* for the post-mortem: lost interrupt or lost request? */
-			if (read_file("/proc/interrupts", irq, sizeof(irq)) > 0) {
-				char *l, *sv = NULL;
-
-				for (l = strtok_r(irq, "\n", &sv); l; l = strtok_r(NULL, "\n", &sv))
-					diag("%s: hung: interrupts: %s", label, l);
-			}
+			snprintf(what, sizeof(what), "%s: hung: interrupts", label);
+			dump_file("/proc/interrupts", what);
 		}
 		if (rc == 0 || rc == 1 || rc == 2)
 			d->gen++;  /* the new generation was written */
@@ -1661,22 +1669,10 @@ static void step_check(char **tok, int n)
 
 static void step_dump(void)
 {
-	char buf[65536];
-
 	if (!vdp_loaded)
 		return;
-	if (read_file_timed(VDP_DEBUGFS "/devices", buf, sizeof(buf)) > 0) {
-		char *l, *s = NULL;
-
-		for (l = strtok_r(buf, "\n", &s); l; l = strtok_r(NULL, "\n", &s))
-			out("# devices: %s", l);
-	}
-	if (read_file_timed(VDP_DEBUGFS "/rules", buf, sizeof(buf)) > 0) {
-		char *l, *s = NULL;
-
-		for (l = strtok_r(buf, "\n", &s); l; l = strtok_r(NULL, "\n", &s))
-			out("# rules: %s", l);
-	}
+	dump_file(VDP_DEBUGFS "/devices", "devices");
+	dump_file(VDP_DEBUGFS "/rules", "rules");
 }
 
 /* ------------------------------------------------------------------ */

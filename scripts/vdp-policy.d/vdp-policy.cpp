@@ -386,7 +386,7 @@ bool rules_option(int argc, char **argv, int *i, RulesSource *rs)
 		if (!read_file(path, &rs->text))
 			std::exit(2);
 		rs->origin = path;
-	} else if (a == "--sys" || a == "--rules-sys") {
+	} else if (a == "--sys") {
 		rs->earlier.clear();
 		if (!read_file(kSysRules, &rs->text))
 			std::exit(2);
