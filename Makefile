@@ -12,6 +12,7 @@
 #   make bench-guest          in-guest throughput figures (never pass/fail)
 #   make demo                 boot a guest that shows the module's decisions
 #   make dkms-check           DKMS add/build/install/remove in private trees
+#   make supply-check         kernel fetching against a mirror missing files
 #   make packaging-check      make install into a Debian root, boot it
 #   make install / uninstall  see the install section below
 #   make test                 the test suites, summed (scripts/run-tests)
@@ -81,7 +82,7 @@ test:
 	$(SRC)/scripts/run-tests
 
 help:
-	@sed -n '3,20p' $(SRC)/Makefile
+	@sed -n '3,21p' $(SRC)/Makefile
 
 # ---------------------------------------------------------------------------
 # Installing without DKMS, and the host tool (README.md, "Installing" and
@@ -194,6 +195,13 @@ uninstall-tool:
 .PHONY: packaging-check
 packaging-check:
 	$(SRC)/scripts/packaging/boot-check $(PACKAGING_CHECK_ARGS)
+
+# scripts/fetch-kernel against a local mirror proxy that answers 404 for
+# chosen files (next candidate, recorded fallback, pins), and the boot
+# runner with one generation unobtainable (scripts/supply.d/check).
+.PHONY: supply-check
+supply-check:
+	$(SRC)/scripts/supply.d/check
 
 # dkms add/build/install/remove of this tree for Debian 6.1 and 6.12, in
 # private dkms trees (scripts/packaging/dkms-check; needs dkms).
