@@ -2,7 +2,8 @@
 /*
  * virtio_dma_policy: declarations shared by the C glue files.
  *
- *   vdp_main.c     module parameters, the active rule table, init/exit
+ *   vdp_main.c     init/exit
+ *   vdp_rules.c    module parameters and the active rule table
  *   vdp_hook.c     the virtio bus notifier, per-device state, the
  *                  per-device virtio_config_ops copy
  *   vdp_facts.c    facts about a device and the platform
@@ -65,7 +66,10 @@ struct vdp_entry {
 	bool bound;
 };
 
-/* vdp_main.c */
+/* vdp_rules.c */
+int vdp_rules_init(void);
+void vdp_rules_exit(void);
+void vdp_rules_summary(u32 *count, u32 *builtin, u8 *mode, u8 *bounce);
 void vdp_policy_decide(const struct vdp_device *dev,
 		       const struct vdp_platform *plat,
 		       const struct vdp_dma_facts *dma,

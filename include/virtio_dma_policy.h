@@ -5,7 +5,7 @@
  *
  * Everything here is plain C: fixed-width integers, plain structs, enums
  * with explicit values and extern "C" functions.  The core never allocates:
- * every table lives in memory owned by the caller.  All functions are pure
+ * every table lives in memory owned by the caller, sized by it.  All functions are pure
  * functions of their arguments (no global state), so they may be called
  * concurrently from any context, including with preemption disabled.
  *
@@ -39,10 +39,10 @@ extern "C" {
 
 /*
  * ABI version of this header; bump on any layout or semantic change.
- * 2: struct vdp_table carries a prefilter index (indexed, index[]) and
- *    vdp_table_reindex() exists.
+ * 3: struct vdp_table is sized by its caller (capacity, a flexible
+ *    rules[]); vdp_rules_count() sizes it for a text; no prefilter index.
  */
-#define VDP_ABI_VERSION 2
+#define VDP_ABI_VERSION 3
 
 /* ------------------------------------------------------------------ */
 /* Feature bits                                                        */
@@ -186,7 +186,7 @@ enum vdp_mode {
 /* Rules                                                               */
 /* ------------------------------------------------------------------ */
 
-#define VDP_MAX_RULES 1024   /* fixed capacity of a rule table          */
+#define VDP_MAX_RULES 1024   /* largest capacity of a rule table        */
 #define VDP_MAX_TEXT 4096    /* longest rules string, including the NUL  */
 #define VDP_NAME_LEN 32      /* name= and bus= patterns, including NUL   */
 
@@ -238,27 +238,25 @@ struct vdp_rule {
 };
 
 /*
- * Prefilter index (ABI 2): index[][] summarises the rules' match keys so
- * that vdp_decide() tests 64 rules per machine word and reads a full rule
- * only when the summary says it may match.  Its layout is private to the
- * core and may change with VDP_ABI_VERSION: callers never read or write it.
- *
- * vdp_parse() and vdp_append_builtin() maintain it (indexed == count after
- * them).  vdp_decide() uses it only while indexed == count and otherwise
- * checks every rule in full: the same decision, only slower.  A caller that
- * writes rules[] or count itself must call vdp_table_reindex() afterwards;
- * a changed count merely disables the index until then, but an in-place
- * edit of rules[i] with count unchanged is not detected.  A zeroed table
- * (kvzalloc) is a valid empty table.
+ * A rule table holds count rules in rules[0..count).  Its owner allocates
+ * it for capacity rules (VDP_TABLE_BYTES(capacity) bytes) and sets
+ * capacity; the core never writes rules[capacity] or beyond, and never
+ * reads past min(count, capacity).  A capacity above VDP_MAX_RULES counts
+ * as VDP_MAX_RULES.  A zeroed table is a valid empty table (capacity 0).
+ * To hold a rules text and the built-in rules:
+ *   capacity = vdp_rules_count(text, len) + VDP_BUILTIN_RULES
  */
-#define VDP_INDEX_SETS 168
-
 struct vdp_table {
 	vdp_u32 count;
-	vdp_u32 indexed; /* the index describes rules[0..indexed) */
-	struct vdp_rule rules[VDP_MAX_RULES];
-	vdp_u64 index[VDP_MAX_RULES / 64][VDP_INDEX_SETS];
+	vdp_u32 capacity;
+	struct vdp_rule rules[];
 };
+
+#define VDP_TABLE_BYTES(capacity) \
+	(sizeof(struct vdp_table) + (vdp_size)(capacity) * sizeof(struct vdp_rule))
+
+/* The most rules vdp_append_builtin() appends. */
+#define VDP_BUILTIN_RULES 1
 
 /* Parse errors: position is a byte offset into the input. */
 enum vdp_parse_status {
@@ -398,10 +396,18 @@ void vdp_decide(const struct vdp_table *table, const struct vdp_device *dev,
 		struct vdp_decision *out);
 
 /*
+ * The number of rules a rules string holds if it parses (its
+ * ';'-separated items; 0 for the empty string), at most VDP_MAX_RULES + 1
+ * (a text with more rules than a table may hold fails to parse anyway).
+ */
+vdp_u32 vdp_rules_count(const char *text, vdp_size len);
+
+/*
  * Parse a rules string (length len, need not be NUL-terminated; one
- * trailing newline is accepted) into *out.  Returns VDP_PARSE_OK or an
- * error status; on error *res names the offset and the problem and *out
- * is left in an unspecified state (callers parse into a scratch table).
+ * trailing newline is accepted) into *out, within its capacity (more
+ * rules: VDP_PARSE_TOO_MANY_RULES).  Returns VDP_PARSE_OK or an error
+ * status; on error *res names the offset and the problem and out->count
+ * is unspecified (callers parse into a scratch table).
  */
 vdp_u32 vdp_parse(const char *text, vdp_size len, struct vdp_table *out,
 		  struct vdp_parse_result *res);
@@ -413,12 +419,6 @@ vdp_u32 vdp_parse(const char *text, vdp_size len, struct vdp_table *out,
  */
 vdp_size vdp_parse_excerpt(const char *text, vdp_size len,
 			   const struct vdp_parse_result *res, vdp_size *start);
-
-/*
- * Rebuild table->index from rules[0..count) and set indexed = count.  For
- * callers that fill or edit rules[] or count themselves.  NULL is a no-op.
- */
-void vdp_table_reindex(struct vdp_table *table);
 
 /*
  * Print one rule / a whole table in the grammar.  Returns the length the
@@ -442,8 +442,8 @@ enum vdp_pseries_bounce {
 };
 
 /*
- * Append the built-in rules; returns 0, or -1 if the table is full.  On
- * success the index covers the whole table (a stale one is rebuilt).
+ * Append the built-in rules (at most VDP_BUILTIN_RULES); returns 0, or -1
+ * if they do not fit the table's capacity (the table is then unchanged).
  */
 int vdp_append_builtin(struct vdp_table *table, vdp_u8 pseries_bounce);
 

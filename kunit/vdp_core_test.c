@@ -47,13 +47,20 @@ static void expect_feats(struct kunit *test, const char *what,
 
 #define EXPECT_FEATS(test, got, lo, hi) expect_feats(test, #got, &(got), lo, hi)
 
-/* A text at exactly its length, without a NUL: over-reads are KASAN bugs. */
-static struct vdp_table *new_table(struct kunit *test)
+/* A table of exactly capacity rules: accesses past it are KASAN bugs. */
+static struct vdp_table *new_table_cap(struct kunit *test, u32 capacity)
 {
-	struct vdp_table *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	struct vdp_table *t = kunit_kzalloc(test, struct_size(t, rules, capacity),
+					    GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t);
+	t->capacity = capacity;
 	return t;
+}
+
+static struct vdp_table *new_table(struct kunit *test)
+{
+	return new_table_cap(test, VDP_MAX_RULES);
 }
 
 static vdp_u32 parse_str(struct kunit *test, const char *s,
@@ -209,7 +216,8 @@ static void safety_setup(const struct vdp_safety_case *c, struct vdp_table *t,
 	dma->iommu = c->iommu;
 	dma->direct_path = c->direct_path;
 
-	memset(t, 0, sizeof(*t));
+	t->count = 0;
+	memset(&t->rules[0], 0, sizeof(t->rules[0]));
 	if (c->has_rule) {
 		struct vdp_rule *r = &t->rules[0];
 
@@ -595,10 +603,12 @@ static void vdp_format_bounds_test(struct kunit *test)
 
 KUNIT_ARRAY_PARAM(parse_ok, vdp_parse_ok_cases, vdp_parse_ok_desc);
 
+/* Each text parses into a table sized as the module sizes it. */
 static void vdp_parse_ok_test(struct kunit *test)
 {
 	const struct vdp_parse_ok_case *c = test->param_value;
-	struct vdp_table *t = new_table(test);
+	struct vdp_table *t = new_table_cap(test, vdp_rules_count(c->input, strlen(c->input)) +
+						  VDP_BUILTIN_RULES);
 	struct vdp_parse_result res;
 	char *buf = kunit_kzalloc(test, VDP_MAX_TEXT * 2, GFP_KERNEL);
 
@@ -608,6 +618,9 @@ static void vdp_parse_ok_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t->count, c->rules);
 	vdp_format_table(t, buf, VDP_MAX_TEXT * 2);
 	KUNIT_EXPECT_STREQ(test, buf, c->canonical);
+	/* the room left is exactly the built-in rules' */
+	KUNIT_EXPECT_EQ(test, vdp_append_builtin(t, VDP_PSERIES_BOUNCE_ON), 0);
+	KUNIT_EXPECT_EQ(test, vdp_append_builtin(t, VDP_PSERIES_BOUNCE_ON), -1);
 }
 
 KUNIT_ARRAY_PARAM(parse_err, vdp_parse_err_cases, vdp_parse_err_desc);

@@ -129,7 +129,7 @@ vdp_size vdp_format_table(const struct vdp_table *table, char *buf, vdp_size siz
 {
 	Out w(buf, size);
 	if (table) {
-		const vdp_u32 n = table->count < VDP_MAX_RULES ? table->count : VDP_MAX_RULES;
+		const vdp_u32 n = table_used(*table);
 		for (vdp_u32 i = 0; i < n; i++) {
 			if (i)
 				w.c(';');

@@ -158,8 +158,9 @@ private:
 
 vdp_u32 Parser::run()
 {
+	const vdp_u32 cap = table_capacity(*out_);
+
 	out_->count = 0;
-	out_->indexed = 0;
 	if (n_ == 0)
 		return VDP_PARSE_OK;
 
@@ -188,13 +189,16 @@ vdp_u32 Parser::run()
 					.s("more than ").dec(VDP_MAX_RULES).s(" rules");
 				return VDP_PARSE_TOO_MANY_RULES;
 			}
+			if (rule_idx_ >= cap) {
+				fail(VDP_PARSE_TOO_MANY_RULES, b)
+					.s("more than ").dec(cap).s(" rules (the table's capacity)");
+				return VDP_PARSE_TOO_MANY_RULES;
+			}
 			const vdp_u32 st = parse_rule(b, e, out_->rules[rule_idx_]);
 			if (st != VDP_PARSE_OK)
 				return st;
-			index_rule(*out_, rule_idx_);
 			rule_idx_++;
 			out_->count = rule_idx_;
-			out_->indexed = rule_idx_;
 			return VDP_PARSE_OK;
 		});
 }
@@ -517,6 +521,21 @@ extern "C" vdp_u32 vdp_parse(const char *text, vdp_size len, struct vdp_table *o
 	if (st == VDP_PARSE_OK)
 		res->rule = out->count;
 	return st;
+}
+
+extern "C" vdp_u32 vdp_rules_count(const char *text, vdp_size len)
+{
+	if (!text)
+		return 0;
+	if (len && text[len - 1] == '\n')
+		len--;
+	if (len == 0)
+		return 0;
+	vdp_u32 n = 1;
+	for (vdp_size i = 0; i < len && n <= VDP_MAX_RULES; i++)
+		if (text[i] == ';')
+			n++;
+	return n;
 }
 
 extern "C" vdp_size vdp_parse_excerpt(const char *text, vdp_size len,

@@ -238,8 +238,17 @@ const char *platform_flag_name(unsigned bit); // bit index 0..4
 bool rule_matches(const vdp_rule &r, const vdp_device &dev, const vdp_platform &plat,
 		  vdp_u32 plat_flags);
 
-// Add rule i of t to t.index (decide.cpp); the caller sets t.indexed.
-void index_rule(vdp_table &t, vdp_u32 i);
+// The rules a table may hold (its capacity, at most VDP_MAX_RULES) and
+// the rules it holds (count, never more than the capacity).
+inline vdp_u32 table_capacity(const vdp_table &t)
+{
+	return t.capacity < VDP_MAX_RULES ? t.capacity : VDP_MAX_RULES;
+}
+inline vdp_u32 table_used(const vdp_table &t)
+{
+	const vdp_u32 cap = table_capacity(t);
+	return t.count < cap ? t.count : cap;
+}
 
 } // namespace vdp
 

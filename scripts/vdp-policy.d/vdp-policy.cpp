@@ -22,7 +22,7 @@
 #include <sys/utsname.h>
 
 #include "virtio_dma_policy.h"
-#include "glue_messages.h" // generated from drivers/vdp_main.c
+#include "glue_messages.h" // generated from drivers/vdp_rules.c
 
 namespace {
 
@@ -71,11 +71,12 @@ const char *const kSysRules = "/sys/module/virtio_dma_policy/parameters/rules";
 	std::exit(2);
 }
 
-// Scratch tables: vdp_table is large (VDP_MAX_RULES rules).  One for the
-// rules being checked or decided with, one for rule_term().
+// Scratch tables of VDP_MAX_RULES rules (a program may build larger tables
+// than a rules text holds).  One for the rules being checked or decided
+// with, one for rule_term(); each use starts with the full capacity.
 vdp_table *new_table()
 {
-	vdp_table *t = static_cast<vdp_table *>(std::calloc(1, sizeof(vdp_table)));
+	vdp_table *t = static_cast<vdp_table *>(std::calloc(1, VDP_TABLE_BYTES(VDP_MAX_RULES)));
 	if (!t) {
 		std::fprintf(stderr, "vdp-policy: out of memory\n");
 		std::exit(2);
@@ -86,12 +87,14 @@ vdp_table *new_table()
 vdp_table *scratch_table()
 {
 	static vdp_table *t = new_table();
+	t->capacity = VDP_MAX_RULES;
 	return t;
 }
 
 vdp_table *term_table()
 {
 	static vdp_table *t = new_table();
+	t->capacity = VDP_MAX_RULES;
 	return t;
 }
 
@@ -427,10 +430,11 @@ vdp_u8 parse_bounce(const std::string &s)
 	return match_name("--pseries-bounce", s, vdp_pseries_bounce_name, VDP_PSERIES_BOUNCE_COUNT);
 }
 
-// What the module does with a rules value (drivers/vdp_main.c:
+// What the module does with a rules value (drivers/vdp_rules.c:
 // vdp_rules_set -> vdp_parse_new, vdp_finish_table): the same checks in
-// the same order, the same messages (format strings extracted from the
-// glue at build time), the same "near" excerpt (vdp_parse_excerpt).
+// the same order, a table of the same capacity, the same messages (format
+// strings extracted from the glue at build time), the same "near" excerpt
+// (vdp_parse_excerpt).
 // Returns 0 and fills *t, or 1 after printing the message.
 int module_table(const std::string &value, vdp_u8 bounce, vdp_table *t)
 {
@@ -442,6 +446,8 @@ int module_table(const std::string &value, vdp_u8 bounce, vdp_table *t)
 		std::fprintf(stderr, VDP_GLUE_PREFIX VDP_GLUE_FMT_TOO_LONG, len, VDP_MAX_TEXT - 1);
 		return 1;
 	}
+	const vdp_u32 cap = vdp_rules_count(text, len) + VDP_BUILTIN_RULES;
+	t->capacity = cap < VDP_MAX_RULES ? cap : VDP_MAX_RULES;
 	vdp_parse_result res;
 	std::memset(&res, 0, sizeof(res));
 	const vdp_u32 st = vdp_parse(text, len, t, &res);

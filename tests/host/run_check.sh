@@ -1,10 +1,10 @@
 #!/bin/sh
 # Runs the host test binaries and the freestanding object checks, then
 # prints "N passed, M failed" (the last line) and exits non-zero on failure.
-#   run_check.sh GCC_TESTS CLANG_TESTS GCC_BE_TESTS FREE_GCC_OBJ FREE_CLANG_OBJ
+#   run_check.sh GCC_TESTS CLANG_TESTS FREE_GCC_OBJ FREE_CLANG_OBJ
 # ALLOWED_UNDEF: space-separated undefined symbols the kernel provides.
 set -u
-gcc_tests=$1 clang_tests=$2 gccbe_tests=$3 free_gcc=$4 free_clang=$5
+gcc_tests=$1 clang_tests=$2 free_gcc=$3 free_clang=$4
 passed=0 failed=0
 
 run_gtest() { # name binary
@@ -70,11 +70,6 @@ all_abi_functions_defined() { # obj
 
 run_gtest "g++ asan+ubsan" "$gcc_tests"
 run_gtest "clang++ asan+ubsan" "$clang_tests"
-# Only the core differs (big-endian word code); run the tests that reach it.
-run_gtest_filtered() { # name binary filter
-	GTEST_FILTER=$3 run_gtest "$1" "$2"
-}
-run_gtest_filtered "g++ big-endian words (matching)" "$gccbe_tests" '*Precedence*:*Matching*:*Safety*:*Builtin*:*Decide*'
 
 for o in "$free_gcc" "$free_clang"; do
 	cc=$(basename "$(dirname "$o")")

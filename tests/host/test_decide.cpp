@@ -12,7 +12,7 @@ namespace {
 
 // One device and at most one matching rule, as the safety table row says.
 struct SafetySetup {
-	std::unique_ptr<vdp_table> table = new_table();
+	Table table = new_table();
 	vdp_device dev{};
 	vdp_platform plat{};
 	vdp_dma_facts dma{};
@@ -516,6 +516,27 @@ TEST(Builtin, FullTableFails)
 	t->count = VDP_MAX_RULES - 1;
 	EXPECT_EQ(vdp_append_builtin(t.get(), VDP_PSERIES_BOUNCE_AUTO), 0);
 	EXPECT_EQ(t->count, (vdp_u32)VDP_MAX_RULES);
+	// A table sized for its rules and nothing more takes no built-in
+	// rule, whatever its count says, and is left alone.
+	for (vdp_u32 cap : {0u, 1u, 3u}) {
+		auto s = new_table(cap);
+		s->count = cap;
+		EXPECT_EQ(vdp_append_builtin(s.get(), VDP_PSERIES_BOUNCE_ON), -1) << cap;
+		EXPECT_EQ(s->count, cap);
+		s->count = cap + 7; // a corrupt count is no room either
+		EXPECT_EQ(vdp_append_builtin(s.get(), VDP_PSERIES_BOUNCE_ON), -1) << cap;
+		// pseries_bounce=off appends nothing: fine even when full
+		EXPECT_EQ(vdp_append_builtin(s.get(), VDP_PSERIES_BOUNCE_OFF), 0) << cap;
+	}
+	// One free slot: the built-in rule is the last one.
+	auto one = new_table(1);
+	ASSERT_EQ(vdp_append_builtin(one.get(), VDP_PSERIES_BOUNCE_ON), 0);
+	EXPECT_EQ(one->count, 1u);
+	EXPECT_EQ(vdp_table_builtin_count(one.get()), 1u);
+	// A zeroed table (kvzalloc) is empty with no room.
+	vdp_table zero{};
+	EXPECT_EQ(vdp_append_builtin(&zero, VDP_PSERIES_BOUNCE_ON), -1);
+	EXPECT_EQ(zero.count, 0u);
 }
 
 TEST(Builtin, SecurePseriesQuirkDeviceGoesDirect)
@@ -622,7 +643,7 @@ TEST(Names, ExactSpellings)
 
 TEST(Table, BuiltinCount)
 {
-	std::unique_ptr<vdp_table> table = new_table();
+	Table table = new_table();
 	vdp_table *t = table.get();
 	vdp_parse_result res{};
 	const char text[] = "id=block,action=dma;action=auto";

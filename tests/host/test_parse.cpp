@@ -216,6 +216,51 @@ TEST(Limits, MostRulesThatFitTheText)
 	EXPECT_EQ(parse(n_rules(373)).status, (vdp_u32)VDP_PARSE_TOO_LONG);
 }
 
+TEST(Limits, RulesCountSizesTheTable)
+{
+	const auto count = [](const std::string &t) { return vdp_rules_count(t.data(), t.size()); };
+	EXPECT_EQ(count(""), 0u);
+	EXPECT_EQ(count("\n"), 0u);
+	EXPECT_EQ(count("action=dma"), 1u);
+	EXPECT_EQ(count("action=dma\n"), 1u);
+	EXPECT_EQ(count("id=net,action=dma;action=auto"), 2u);
+	EXPECT_EQ(count(";;"), 3u); // does not parse, but sizes no smaller
+	EXPECT_EQ(count(std::string(4000, ';')), (vdp_u32)VDP_MAX_RULES + 1);
+	EXPECT_EQ(vdp_rules_count(nullptr, 5), 0u);
+	// Exactly that many rules fit: 372, the most a text can hold.
+	std::string s = n_rules(372);
+	auto t = new_table(count(s));
+	vdp_parse_result res{};
+	EXPECT_EQ(vdp_parse(s.data(), s.size(), t.get(), &res), (vdp_u32)VDP_PARSE_OK) << res.message;
+	EXPECT_EQ(t->count, 372u);
+}
+
+TEST(Limits, ParseStaysWithinTheCapacity)
+{
+	// One rule more than the table holds: refused at that rule, nothing
+	// written past the table (ASan: the table is exactly its capacity).
+	const std::string s = "id=net,action=dma;id=block,action=auto;action=refuse";
+	for (vdp_u32 cap : {0u, 1u, 2u}) {
+		auto t = new_table(cap);
+		vdp_parse_result res{};
+		EXPECT_EQ(vdp_parse(s.data(), s.size(), t.get(), &res),
+			  (vdp_u32)VDP_PARSE_TOO_MANY_RULES) << cap;
+		EXPECT_EQ(res.rule, cap);
+		EXPECT_EQ(res.offset, cap == 0 ? 0u : cap == 1 ? 18u : 39u);
+		EXPECT_EQ(std::string(res.message),
+			  "more than " + std::to_string(cap) + " rules (the table's capacity)");
+		EXPECT_LE(t->count, cap);
+	}
+	auto t = new_table(3);
+	vdp_parse_result res{};
+	EXPECT_EQ(vdp_parse(s.data(), s.size(), t.get(), &res), (vdp_u32)VDP_PARSE_OK) << res.message;
+	EXPECT_EQ(t->count, 3u);
+	// A capacity above VDP_MAX_RULES counts as VDP_MAX_RULES.
+	t = new_table(VDP_MAX_RULES + 10);
+	t->count = VDP_MAX_RULES;
+	EXPECT_EQ(vdp_append_builtin(t.get(), VDP_PSERIES_BOUNCE_ON), -1);
+}
+
 TEST(Limits, FullTableOf1024Rules)
 {
 	// VDP_MAX_RULES rules cannot be written within VDP_MAX_TEXT bytes, so

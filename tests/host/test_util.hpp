@@ -3,6 +3,7 @@
 #define VDP_TEST_UTIL_HPP
 
 #include <cctype>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <set>
@@ -50,24 +51,34 @@ inline bool feat_empty(const vdp_features &f)
 	return f.w[0] == 0 && f.w[1] == 0;
 }
 
-// vdp_table is ~170 KB: always on the heap.
-inline std::unique_ptr<vdp_table> new_table()
+// A table of exactly VDP_TABLE_BYTES(capacity) heap bytes, so that
+// AddressSanitizer catches any access past its capacity.
+struct FreeTable {
+	void operator()(vdp_table *t) const { std::free(t); }
+};
+using Table = std::unique_ptr<vdp_table, FreeTable>;
+
+inline Table new_table(vdp_u32 capacity = VDP_MAX_RULES)
 {
-	std::unique_ptr<vdp_table> t(new vdp_table);
-	std::memset(t.get(), 0xa5, sizeof(*t)); // garbage: the parser must set what it uses
+	const size_t bytes = VDP_TABLE_BYTES(capacity);
+	Table t(static_cast<vdp_table *>(std::malloc(bytes)));
+	std::memset(t.get(), 0xa5, bytes); // garbage: the parser must set what it uses
 	t->count = 0;
+	t->capacity = capacity;
 	return t;
 }
 
 struct Parsed {
-	std::unique_ptr<vdp_table> table;
+	Table table;
 	vdp_parse_result res;
 	vdp_u32 status;
 };
 
+// Parsed into a table sized as the module sizes it: the text's rules plus
+// room for the built-in ones.
 inline Parsed parse(const std::string &s)
 {
-	Parsed p{new_table(), {}, 0};
+	Parsed p{new_table(vdp_rules_count(s.data(), s.size()) + VDP_BUILTIN_RULES), {}, 0};
 	p.status = vdp_parse(s.data(), s.size(), p.table.get(), &p.res);
 	return p;
 }

@@ -1,7 +1,7 @@
-// The table's prefilter index (vdp_table.index): kept consistent by
-// vdp_parse, vdp_append_builtin and vdp_table_reindex, never changes a
-// decision (differential tests against a straightforward matcher and
-// against the unindexed scan), and a stale index is never used.
+// Matching against a reference: the README's matching rules written out
+// one key at a time, compared with vdp_decide()'s first match and
+// vdp_rule_matches() on random tables, hand-made rules of any bytes and
+// rules that went through the text form.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -68,7 +68,8 @@ bool ref_match(const vdp_rule &r, const vdp_device &d, const vdp_platform &p)
 
 vdp_s32 ref_first(const vdp_table &t, const vdp_device &d, const vdp_platform &p)
 {
-	const vdp_u32 n = t.count < VDP_MAX_RULES ? t.count : VDP_MAX_RULES;
+	const vdp_u32 cap = t.capacity < VDP_MAX_RULES ? t.capacity : VDP_MAX_RULES;
+	const vdp_u32 n = t.count < cap ? t.count : cap;
 	for (vdp_u32 i = 0; i < n; i++)
 		if (ref_match(t.rules[i], d, p))
 			return static_cast<vdp_s32>(i);
@@ -172,8 +173,7 @@ struct Gen {
 		return r;
 	}
 
-	// Any bytes at all (a caller's hand-made rule): only compared against
-	// the unindexed scan.
+	// Any bytes at all (a caller's hand-made rule).
 	vdp_rule garbage_rule()
 	{
 		vdp_rule r = rule();
@@ -247,219 +247,21 @@ bool spellable(const char *pat)
 	return true;
 }
 
-// The decision with the index and, the index made stale, without it:
-// identical to the byte.
-vdp_decision decide_both_ways(vdp_table &t, const vdp_device &d, const vdp_platform &p,
-			      const vdp_dma_facts &f, vdp_u8 mode)
+// The first matching rule as vdp_decide() reports it.
+vdp_s32 decide_rule(const vdp_table &t, const vdp_device &d, const vdp_platform &p,
+		    const vdp_dma_facts &f, vdp_u8 mode)
 {
-	EXPECT_EQ(t.indexed, t.count);
-	vdp_decision with, without;
-	std::memset(&with, 0x5a, sizeof(with));
-	std::memset(&without, 0xa5, sizeof(without));
-	vdp_decide(&t, &d, &p, &f, mode, &with);
-	const vdp_u32 saved = t.indexed;
-	t.indexed = t.count + 1;
-	vdp_decide(&t, &d, &p, &f, mode, &without);
-	t.indexed = saved;
-	EXPECT_EQ(std::memcmp(&with, &without, sizeof(with)), 0);
-	return with;
-}
-
-// A copy of the table's index rows that cover rules[0..count).
-std::vector<vdp_u64> index_rows(const vdp_table &t)
-{
-	const vdp_u32 n = t.count < VDP_MAX_RULES ? t.count : VDP_MAX_RULES;
-	const size_t words = (n + 63) / 64 * VDP_INDEX_SETS;
-	return std::vector<vdp_u64>(&t.index[0][0], &t.index[0][0] + words);
-}
-
-// parse/append must leave exactly the index vdp_table_reindex builds.
-void expect_index_consistent(const vdp_table &t)
-{
-	ASSERT_EQ(t.indexed, t.count);
-	auto copy = new_table();
-	std::memcpy(copy.get(), &t, sizeof(t));
-	vdp_table_reindex(copy.get());
-	EXPECT_EQ(copy->indexed, t.count);
-	EXPECT_TRUE(index_rows(*copy) == index_rows(t));
+	vdp_decision dec;
+	std::memset(&dec, 0x5a, sizeof(dec));
+	vdp_decide(&t, &d, &p, &f, mode, &dec);
+	return dec.rule;
 }
 
 } // namespace
 
-// ------------------------------------------------------------ consistency
-
-TEST(MatchingIndex, ParseIndexesEveryRule)
-{
-	auto p = parse("id=net,action=dma;bus=0000:00:04.0,action=direct;name=virtio*,action=auto;"
-		       "pci=1af4:*,subsys=*:1100,lacks=33,has=32+34,action=physical,clear=35;"
-		       "platform=pseries+secure,arch=ppc64,transport=pci,vendor=0x1af4,action=refuse;"
-		       "action=auto");
-	ASSERT_EQ(p.status, 0u) << p.res.message;
-	EXPECT_EQ(p.table->count, 6u);
-	expect_index_consistent(*p.table);
-	// An empty string is an indexed empty table.
-	auto e = parse("");
-	EXPECT_EQ(e.table->count, 0u);
-	EXPECT_EQ(e.table->indexed, 0u);
-}
-
-TEST(MatchingIndex, ParseErrorLeavesNoUsableStaleIndex)
-{
-	// On error the table is unspecified but never claims an index for
-	// rules it does not hold.
-	auto p = parse("id=net,action=dma;id=block,action=dma;bogus=1");
-	ASSERT_NE(p.status, 0u);
-	EXPECT_EQ(p.table->indexed, p.table->count);
-}
-
-TEST(MatchingIndex, AppendBuiltinKeepsTheIndex)
-{
-	for (vdp_u8 bounce : {VDP_PSERIES_BOUNCE_AUTO, VDP_PSERIES_BOUNCE_ON, VDP_PSERIES_BOUNCE_OFF}) {
-		auto p = parse("id=net,action=dma;lacks=32,action=auto");
-		ASSERT_EQ(vdp_append_builtin(p.table.get(), bounce), 0);
-		expect_index_consistent(*p.table);
-	}
-	// A kvzalloc'd (zeroed) table: empty and indexed.
-	auto z = new_table();
-	std::memset(z.get(), 0, sizeof(*z));
-	ASSERT_EQ(vdp_append_builtin(z.get(), VDP_PSERIES_BOUNCE_ON), 0);
-	expect_index_consistent(*z);
-	// A hand-filled table (stale index) is reindexed as a whole, also
-	// when there is nothing to append.
-	for (vdp_u8 bounce : {VDP_PSERIES_BOUNCE_AUTO, VDP_PSERIES_BOUNCE_OFF}) {
-		auto t = new_table();
-		for (unsigned i = 0; i < 100; i++) {
-			t->rules[i] = vdp_rule{};
-			t->rules[i].match = VDP_MATCH_ID;
-			t->rules[i].device_id = i;
-		}
-		t->count = 100;
-		ASSERT_NE(t->indexed, t->count);
-		ASSERT_EQ(vdp_append_builtin(t.get(), bounce), 0);
-		EXPECT_EQ(t->count, bounce == VDP_PSERIES_BOUNCE_OFF ? 100u : 101u);
-		expect_index_consistent(*t);
-	}
-	// Failures leave the table alone.
-	auto full = new_table();
-	full->count = VDP_MAX_RULES;
-	full->indexed = 0;
-	EXPECT_EQ(vdp_append_builtin(full.get(), VDP_PSERIES_BOUNCE_ON), -1);
-	EXPECT_EQ(vdp_append_builtin(full.get(), 7), -1);
-	EXPECT_EQ(full->indexed, 0u);
-}
-
-TEST(MatchingIndex, ReindexOfNullAndOfACorruptCount)
-{
-	vdp_table_reindex(nullptr);
-	auto t = new_table();
-	for (unsigned i = 0; i < VDP_MAX_RULES; i++) {
-		t->rules[i] = vdp_rule{};
-		t->rules[i].match = VDP_MATCH_ID;
-		t->rules[i].device_id = i;
-		t->rules[i].action = VDP_ACTION_DMA;
-	}
-	t->count = 5000; // clamped to VDP_MAX_RULES everywhere
-	vdp_table_reindex(t.get());
-	EXPECT_EQ(t->indexed, 5000u);
-	vdp_device dev{};
-	vdp_platform plat{};
-	vdp_dma_facts f{};
-	dev.device_id = VDP_MAX_RULES - 1;
-	EXPECT_EQ(decide_both_ways(*t, dev, plat, f, VDP_MODE_ENFORCE).rule, VDP_MAX_RULES - 1);
-	dev.device_id = VDP_MAX_RULES;
-	EXPECT_EQ(decide_both_ways(*t, dev, plat, f, VDP_MODE_ENFORCE).rule, -1);
-}
-
-// ------------------------------------------------------------ staleness
-
-TEST(MatchingIndex, ACountChangedByHandDisablesTheIndex)
-{
-	// Parsed (indexed) table, then rules appended by hand without
-	// vdp_table_reindex: the index no longer covers count and is not used.
-	auto p = parse("id=net,action=dma");
-	vdp_table &t = *p.table;
-	ASSERT_EQ(t.indexed, 1u);
-	t.rules[1] = vdp_rule{};
-	t.rules[1].match = VDP_MATCH_ID;
-	t.rules[1].device_id = 2;
-	t.rules[1].action = VDP_ACTION_REFUSE;
-	t.count = 2;
-	vdp_device dev{};
-	dev.device_id = 2;
-	vdp_platform plat{};
-	vdp_dma_facts f{};
-	vdp_decision d{};
-	vdp_decide(&t, &dev, &plat, &f, VDP_MODE_ENFORCE, &d);
-	EXPECT_EQ(d.rule, 1);
-	EXPECT_EQ(d.verdict, VDP_VERDICT_REFUSE);
-	// Shrinking the count by hand, too.
-	t.count = 1;
-	vdp_decide(&t, &dev, &plat, &f, VDP_MODE_ENFORCE, &d);
-	EXPECT_EQ(d.rule, -1);
-	// Reindexed: the index is used again, same decisions.
-	t.count = 2;
-	vdp_table_reindex(&t);
-	EXPECT_EQ(decide_both_ways(t, dev, plat, f, VDP_MODE_ENFORCE).rule, 1);
-	// A zeroed table filled by hand: its (empty) index is not used.
-	auto z = new_table();
-	std::memset(z.get(), 0, sizeof(*z));
-	z->rules[0] = t.rules[1];
-	z->count = 1;
-	vdp_decide(z.get(), &dev, &plat, &f, VDP_MODE_ENFORCE, &d);
-	EXPECT_EQ(d.rule, 0);
-}
-
-TEST(MatchingIndex, ReindexAfterAnInPlaceEdit)
-{
-	// An in-place edit with count unchanged is what vdp_table_reindex is
-	// for (the header says it is not detected).
-	auto p = parse("id=net,action=dma;bus=0000:00:09.0,action=refuse");
-	vdp_table &t = *p.table;
-	t.rules[0].device_id = 2;
-	std::strcpy(t.rules[1].bus, "0000:00:04.0");
-	vdp_table_reindex(&t);
-	vdp_device dev{};
-	dev.device_id = 2;
-	std::strcpy(dev.bus, "0000:00:04.0");
-	vdp_platform plat{};
-	vdp_dma_facts f{};
-	EXPECT_EQ(decide_both_ways(t, dev, plat, f, VDP_MODE_ENFORCE).rule, 0);
-	dev.device_id = 1;
-	EXPECT_EQ(decide_both_ways(t, dev, plat, f, VDP_MODE_ENFORCE).rule, 1);
-}
-
 // ------------------------------------------------------------ differential
 
-TEST(MatchingIndex, WordBoundaries)
-{
-	// One matching rule among never-matching ones, at positions around
-	// every 64-rule word boundary, in tables whose count ends there too.
-	auto t = new_table();
-	vdp_device dev{};
-	dev.device_id = 7;
-	std::strcpy(dev.name, "virtio7");
-	vdp_platform plat{};
-	vdp_dma_facts f{};
-	const vdp_u32 counts[] = {1, 2, 63, 64, 65, 127, 128, 129, 511, 512, 513, 1023, 1024};
-	for (vdp_u32 n : counts) {
-		for (vdp_u32 at : {0u, 1u, 62u, 63u, 64u, 65u, 127u, 128u, n - 2, n - 1}) {
-			if (at >= n)
-				continue;
-			for (vdp_u32 i = 0; i < n; i++) {
-				t->rules[i] = vdp_rule{};
-				t->rules[i].match = VDP_MATCH_NAME;
-				std::snprintf(t->rules[i].name, VDP_NAME_LEN, "virtio%u", i == at ? 7 : 8);
-			}
-			t->count = n;
-			vdp_table_reindex(t.get());
-			EXPECT_EQ(decide_both_ways(*t, dev, plat, f, VDP_MODE_ENFORCE).rule,
-				  static_cast<vdp_s32>(at))
-				<< "count " << n << " at " << at;
-		}
-	}
-}
-
-TEST(MatchingIndex, RandomTablesAgreeWithTheReference)
+TEST(Matching, RandomTablesAgreeWithTheReference)
 {
 	Gen g(20261121);
 	size_t decisions = 0, matched = 0, deep = 0;
@@ -472,15 +274,13 @@ TEST(MatchingIndex, RandomTablesAgreeWithTheReference)
 		for (vdp_u32 i = 0; i < n; i++)
 			t->rules[i] = g.rule(small ? 4 : 2);
 		t->count = n;
-		vdp_table_reindex(t.get());
 		for (int k = 0; k < 40; k++) {
 			const vdp_device d = g.device();
 			const vdp_platform p = g.platform();
 			const vdp_dma_facts f = g.dma();
 			const vdp_u8 mode = static_cast<vdp_u8>(g.below(2));
-			const vdp_decision dec = decide_both_ways(*t, d, p, f, mode);
 			const vdp_s32 want = ref_first(*t, d, p);
-			ASSERT_EQ(dec.rule, want) << "round " << round << " device " << k;
+			ASSERT_EQ(decide_rule(*t, d, p, f, mode), want) << "round " << round << " device " << k;
 			decisions++;
 			matched += want >= 0;
 			deep += want >= 64;
@@ -501,10 +301,10 @@ TEST(MatchingIndex, RandomTablesAgreeWithTheReference)
 	std::printf("%zu of %zu decisions matched a rule, %zu beyond rule 63\n", matched, decisions, deep);
 }
 
-TEST(MatchingIndex, EveryRuleIsFoundWhereverItStands)
+TEST(Matching, EveryRuleIsFoundWhereverItStands)
 {
-	// Rules that match are never dropped by the index, whatever their
-	// position: each generated rule alone among never-matching ones.
+	// A matching rule is found wherever it stands: each generated rule
+	// alone among never-matching ones.
 	Gen g(33);
 	auto t = new_table();
 	vdp_rule never{};
@@ -519,7 +319,6 @@ TEST(MatchingIndex, EveryRuleIsFoundWhereverItStands)
 		t->count = at + 1 + g.below(3);
 		if (t->count > VDP_MAX_RULES)
 			t->count = VDP_MAX_RULES;
-		vdp_table_reindex(t.get());
 		for (int k = 0; k < 30; k++) {
 			const vdp_device d = g.device();
 			const vdp_platform p = g.platform();
@@ -535,29 +334,31 @@ TEST(MatchingIndex, EveryRuleIsFoundWhereverItStands)
 	EXPECT_GT(found, 300u);
 }
 
-TEST(MatchingIndex, HandMadeRulesOfAnyBytesDecideAsUnindexed)
+TEST(Matching, HandMadeRulesOfAnyBytesAgreeWithTheReference)
 {
 	// Rules no parser makes (unterminated or '*'-filled patterns, unknown
-	// values, stray bits): the index may not summarise them well, but it
-	// must never change a decision.
+	// values, stray bits) match as the README's rules say, and a count
+	// beyond the capacity is never followed.
 	Gen g(7);
 	for (int round = 0; round < 40; round++) {
 		auto t = new_table();
 		const vdp_u32 n = 1 + g.below(round < 10 ? 64 : VDP_MAX_RULES);
 		for (vdp_u32 i = 0; i < n; i++)
 			t->rules[i] = g.garbage_rule();
-		t->count = n;
-		vdp_table_reindex(t.get());
+		t->count = g.coin(10) ? n + 1 + g.below(5000) : n;
+		t->capacity = n;
 		for (int k = 0; k < 40; k++) {
 			vdp_device d = g.device();
 			if (g.coin(3)) // a device named like one of the rules
 				std::memcpy(d.name, t->rules[g.below(n)].name, VDP_NAME_LEN);
-			decide_both_ways(*t, d, g.platform(), g.dma(), VDP_MODE_ENFORCE);
+			const vdp_platform p = g.platform();
+			ASSERT_EQ(decide_rule(*t, d, p, g.dma(), VDP_MODE_ENFORCE), ref_first(*t, d, p))
+				<< "round " << round << " device " << k;
 		}
 	}
 }
 
-TEST(MatchingIndex, ParsedRandomRulesAgreeWithTheReference)
+TEST(Matching, ParsedRandomRulesAgreeWithTheReference)
 {
 	// Rules that went through the text form: format a generated rule,
 	// parse it back (as the module does), then decide.
@@ -593,11 +394,10 @@ TEST(MatchingIndex, ParsedRandomRulesAgreeWithTheReference)
 		}
 		auto p = parse(text);
 		ASSERT_EQ(p.status, 0u) << text << ": " << p.res.message;
-		ASSERT_EQ(p.table->indexed, p.table->count);
 		for (int k = 0; k < 50; k++) {
 			const vdp_device d = g.device();
 			const vdp_platform pl = g.platform();
-			EXPECT_EQ(decide_both_ways(*p.table, d, pl, g.dma(), VDP_MODE_ENFORCE).rule,
+			EXPECT_EQ(decide_rule(*p.table, d, pl, g.dma(), VDP_MODE_ENFORCE),
 				  ref_first(*p.table, d, pl))
 				<< text;
 		}
