@@ -59,8 +59,9 @@ fuzz:
 bench:
 	$(MAKE) -C $(SRC)/tests/host bench
 
-# KUnit suites under UML built from Debian's linux-source-6.1 (cached);
-# SAN=1: a KASAN + UBSAN + kmemleak kernel, the C++ core instrumented too.
+# KUnit suites under UML built from Debian's linux-source-6.1, 6.12 and 7.2
+# (cached; KUNIT_KERNELS="6.12" for some); SAN=1: a KASAN + UBSAN +
+# kmemleak kernel, the C++ core instrumented too.
 kunit:
 	$(SRC)/scripts/kunit SAN=$(or $(SAN),0)
 

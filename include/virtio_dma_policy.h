@@ -40,7 +40,9 @@ extern "C" {
 /*
  * ABI version of this header; bump on any layout or semantic change.
  * 3: struct vdp_table is sized by its caller (capacity, a flexible
- *    rules[]); vdp_rules_count() sizes it for a text; no prefilter index.
+ *    rules[]); vdp_rules_count() sizes it for a text; no prefilter index;
+ *    reasons 15 and 16 (physical is unsafe for a translated bit-33
+ *    device and in secure guests).
  */
 #define VDP_ABI_VERSION 3
 
@@ -173,6 +175,14 @@ enum vdp_reason {
 	VDP_REASON_UNSAFE_PHYSICAL_RESTRICTED = 12,
 	VDP_REASON_UNSAFE_XEN = 13,     /* Xen needs the DMA API              */
 	VDP_REASON_ALREADY_BOUND = 14,  /* bound before the module: untouched */
+	/*
+	 * physical for a device that offers bit 33 behind a translating
+	 * IOMMU: withholding bit 33 hands it addresses it cannot use unless
+	 * it refuses FEATURES_OK (the spec only permits that)
+	 */
+	VDP_REASON_UNSAFE_PHYSICAL_BIT33_TRANSLATING = 15,
+	/* physical addresses of private memory in a secure/encrypted guest */
+	VDP_REASON_UNSAFE_PHYSICAL_SECURE = 16,
 	VDP_REASON_COUNT
 };
 

@@ -211,6 +211,7 @@ static void safety_setup(const struct vdp_safety_case *c, struct vdp_table *t,
 	plat->gen = VDP_GEN_6_1;
 	plat->xen = c->xen;
 	plat->restricted_mem = c->restricted;
+	plat->secure_guest = c->secure;
 
 	memset(dma, 0, sizeof(*dma));
 	dma->iommu = c->iommu;
@@ -676,7 +677,7 @@ static void vdp_names_test(struct kunit *test)
 		"rule-auto", "rule-dma", "rule-direct", "rule-physical", "rule-refuse",
 		"unsafe-translating-no-bit33", "unsafe-direct-bit33-translating",
 		"unsafe-no-direct-path", "unsafe-physical-restricted", "unsafe-xen",
-		"already-bound",
+		"already-bound", "unsafe-physical-bit33-translating", "unsafe-physical-secure",
 	};
 	unsigned int i;
 

@@ -15,10 +15,12 @@
  * Header-only (static functions): each suite module gets its own copy,
  * because an object file may belong to one module only.
  *
- * Written against the kernel scripts/kunit builds (UML from
- * linux-source-6.1): its find_vqs() signature and 64-bit vdev->features.
- * The module's own kernel differences live in drivers/compat.h; these
- * test fakes follow the one kernel they run on.
+ * Written for the kernels scripts/kunit builds (UML from linux-source-6.1,
+ * 6.12 and 7.2): find_vqs() takes a virtqueue_info array from 6.11 on, and
+ * 7.x reads 128 feature bits through get_extended_features()
+ * (VDP_FAKE_WIDE: the fake then offers and records bits 64..127 too).
+ * The module's own kernel differences live in drivers/compat.h; these test
+ * fakes only follow the kernels they run on.
  */
 #ifndef VDP_FAKE_H
 #define VDP_FAKE_H
@@ -29,7 +31,15 @@
 #include <linux/virtio_config.h>
 #include <linux/virtio_ring.h>
 #include <linux/atomic.h>
+#include <linux/version.h>
 #include <kunit/test.h>
+
+/* 7.x: 128-bit features (include/linux/virtio_features.h) */
+#ifdef VIRTIO_DECLARE_FEATURES
+#define VDP_FAKE_WIDE 1
+#else
+#define VDP_FAKE_WIDE 0
+#endif
 
 /*
  * Virtio device ids no real driver claims ("KU", "KV"; the plan and rules
@@ -44,6 +54,7 @@ struct vdp_fake {
 	struct virtio_config_ops ops; /* this device's transport */
 	const struct virtio_config_ops *orig_config; /* &ops, as registered */
 	u64 offered;
+	u64 offered_hi;       /* bits 64..127 (VDP_FAKE_WIDE only) */
 	/* transport behaviour */
 	bool mmio_filter;     /* finalize: vring_transport_features() like mmio */
 	/*
@@ -58,10 +69,13 @@ struct vdp_fake {
 	u64 finalized;        /* vdev->features when finalize_features ran */
 	u64 finalized_after;  /* vdev->features after the transport filter */
 	u64 unoffered_seen;   /* bits finalize_features got, never offered */
+	u64 finalized_hi;     /* bits 64..127 of the three above */
+	u64 unoffered_seen_hi;
 	u8 max_status;        /* OR of every status written */
 	/* set by the fake driver */
 	bool probed;
 	u64 probe_features;
+	u64 probe_features_hi;
 	bool probe_dma_quirk; /* virtio_has_dma_quirk() at probe */
 	bool *released;       /* set to true by release, if non-NULL */
 };
@@ -110,6 +124,28 @@ static inline u64 vdp_fake_get_features(struct virtio_device *vdev)
 	return to_vdp_fake(vdev)->offered;
 }
 
+/* bits 64..127 of vdev->features (0 before 7.x) */
+static inline u64 vdp_fake_features_hi(const struct virtio_device *vdev)
+{
+#if VDP_FAKE_WIDE
+	return vdev->features_array[1];
+#else
+	return 0;
+#endif
+}
+
+#if VDP_FAKE_WIDE
+static inline void vdp_fake_get_extended_features(struct virtio_device *vdev,
+						  u64 *features)
+{
+	struct vdp_fake *f = to_vdp_fake(vdev);
+	unsigned int i;
+
+	for (i = 0; i < VIRTIO_FEATURES_U64S; i++)
+		features[i] = i == 0 ? f->offered : i == 1 ? f->offered_hi : 0;
+}
+#endif
+
 static inline int vdp_fake_finalize_features(struct virtio_device *vdev)
 {
 	struct vdp_fake *f = to_vdp_fake(vdev);
@@ -117,12 +153,23 @@ static inline int vdp_fake_finalize_features(struct virtio_device *vdev)
 	atomic_inc(&f->finalize_calls);
 	f->finalized = vdev->features;
 	f->unoffered_seen |= vdev->features & ~f->offered;
+	f->finalized_hi = vdp_fake_features_hi(vdev);
+	f->unoffered_seen_hi |= f->finalized_hi & ~f->offered_hi;
 	if (f->mmio_filter)
 		vring_transport_features(vdev);
 	f->finalized_after = vdev->features;
 	return 0;
 }
 
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+static inline int vdp_fake_find_vqs(struct virtio_device *vdev,
+				    unsigned int nvqs, struct virtqueue *vqs[],
+				    struct virtqueue_info vqs_info[],
+				    struct irq_affinity *desc)
+{
+	return -ENOENT;
+}
+#else
 static inline int vdp_fake_find_vqs(struct virtio_device *vdev,
 				    unsigned int nvqs, struct virtqueue *vqs[],
 				    vq_callback_t *callbacks[],
@@ -131,6 +178,7 @@ static inline int vdp_fake_find_vqs(struct virtio_device *vdev,
 {
 	return -ENOENT;
 }
+#endif
 
 static inline void vdp_fake_del_vqs(struct virtio_device *vdev)
 {
@@ -167,6 +215,9 @@ static inline struct vdp_fake *vdp_fake_new(struct device *parent,
 	f->ops.find_vqs = vdp_fake_find_vqs;
 	f->ops.del_vqs = vdp_fake_del_vqs;
 	f->ops.get_features = vdp_fake_get_features;
+#if VDP_FAKE_WIDE
+	f->ops.get_extended_features = vdp_fake_get_extended_features;
+#endif
 	f->ops.finalize_features = vdp_fake_finalize_features;
 	f->ops.bus_name = vdp_fake_bus_name;
 	f->vdev.config = &f->ops;
@@ -202,7 +253,7 @@ static inline void vdp_fake_unregister(struct vdp_fake *f)
 struct vdp_fake_driver {
 	struct virtio_driver drv;
 	struct virtio_device_id ids[2];
-	unsigned int table[64];
+	unsigned int table[128];
 	unsigned int legacy[64];
 };
 
@@ -212,6 +263,7 @@ static inline int vdp_fake_probe(struct virtio_device *vdev)
 
 	f->probed = true;
 	f->probe_features = vdev->features;
+	f->probe_features_hi = vdp_fake_features_hi(vdev);
 	f->probe_dma_quirk = virtio_has_dma_quirk(vdev);
 	return 0;
 }
@@ -242,6 +294,17 @@ static inline void vdp_fake_driver_features(struct vdp_fake_driver *d,
 	d->drv.feature_table_size = n;
 	d->drv.feature_table_legacy = has_legacy ? d->legacy : NULL;
 	d->drv.feature_table_size_legacy = has_legacy ? nl : 0;
+}
+
+/* Add bits 64..127 (bit b of hi is feature 64 + b) to the driver's table. */
+static inline void vdp_fake_driver_features_hi(struct vdp_fake_driver *d,
+					       u64 hi)
+{
+	unsigned int b;
+
+	for (b = 0; b < 64; b++)
+		if (hi & BIT_ULL(b))
+			d->table[d->drv.feature_table_size++] = 64 + b;
 }
 
 /*

@@ -71,9 +71,18 @@ static ssize_t file_write(const char *path, const void *buf, size_t len)
 	return n;
 }
 
+/*
+ * A write of zero bytes never reaches a parameter's setter: the empty
+ * string is written as "\n" (the grammar's empty table, one trailing
+ * newline).
+ */
 static int file_write_str(const char *path, const char *s)
 {
-	ssize_t n = file_write(path, s, strlen(s));
+	ssize_t n;
+
+	if (!*s)
+		s = "\n";
+	n = file_write(path, s, strlen(s));
 
 	if (n < 0)
 		return n;
@@ -237,6 +246,20 @@ static struct platform_driver vdp_mmio_driver = {
 	.driver.name = "virtio-mmio",
 };
 
+/*
+ * platform_driver_register() without an owner (the suites run before the
+ * module is live, see vdp_fake_driver_register()); 7.x also passes the
+ * module name (6.1 and 6.12 do not).
+ */
+static int vdp_platform_driver_register_noowner(struct platform_driver *drv)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(7, 0, 0)
+	return __platform_driver_register(drv, NULL, KBUILD_MODNAME);
+#else
+	return __platform_driver_register(drv, NULL);
+#endif
+}
+
 static int glue_init(struct kunit *test)
 {
 	struct glue_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
@@ -280,11 +303,14 @@ static int glue_init(struct kunit *test)
 	/* the driver knows device bits 0-2; 28+ are transport bits */
 	vdp_fake_driver_features(ctx->drv, BIT_ULL(0) | BIT_ULL(1) | BIT_ULL(2),
 				 0, false);
+	/* 7.x: and device bits 70 and 71 (6.x BUG()s on table bits >= 64) */
+	if (VDP_FAKE_WIDE)
+		vdp_fake_driver_features_hi(ctx->drv, BIT_ULL(70 - 64) | BIT_ULL(71 - 64));
 	n = vdp_fake_driver_register(ctx->drv, VDP_FAKE_ID, "vdp_kunit_glue", NULL);
 	if (n)
 		return n;
 	ctx->drv_registered = true;
-	n = __platform_driver_register(&vdp_mmio_driver, NULL);
+	n = vdp_platform_driver_register_noowner(&vdp_mmio_driver);
 	if (n)
 		return n;
 	ctx->mmio_drv_registered = true;
@@ -328,12 +354,13 @@ static void glue_exit(struct kunit *test)
 
 /* A fake device below our parent, registered (bound if the driver takes it). */
 static struct vdp_fake *glue_dev_on(struct kunit *test, int slot, u32 id, u64 offered,
-				    bool requires_33, bool mmio)
+				    u64 offered_hi, bool requires_33, bool mmio)
 {
 	struct glue_ctx *ctx = test->priv;
 	struct vdp_fake *f = vdp_fake_new(mmio ? &ctx->mmio->dev : ctx->parent, id, offered);
 
 	KUNIT_ASSERT_NOT_NULL(test, f);
+	f->offered_hi = offered_hi;
 	f->requires_33 = requires_33;
 	f->mmio_filter = true; /* finalize like virtio-mmio */
 	KUNIT_ASSERT_EQ(test, vdp_fake_register(f), 0);
@@ -344,7 +371,7 @@ static struct vdp_fake *glue_dev_on(struct kunit *test, int slot, u32 id, u64 of
 static struct vdp_fake *glue_dev(struct kunit *test, int slot, u32 id, u64 offered,
 				 bool requires_33)
 {
-	return glue_dev_on(test, slot, id, offered, requires_33, false);
+	return glue_dev_on(test, slot, id, offered, 0, requires_33, false);
 }
 
 static void glue_undev(struct kunit *test, int slot)
@@ -383,7 +410,13 @@ struct glue_case {
 	u64 driver_lacks;   /* offered bits the driver must not get */
 	const char *decision, *path, *reason, *rule;
 	int hooked;         /* 1/0 while bound, -1: not specified */
+	/* 7.x only (VDP_FAKE_WIDE): bits 64..127, bit b is feature 64 + b */
+	u64 offered_hi;
+	u64 driver_lacks_hi;
+	u64 driver_has_hi;  /* offered bits above 63 the driver must get */
 };
+
+#define H(n) BIT_ULL((n) - 64)
 
 static const struct glue_case glue_cases[] = {
 	{ "no rule, no bit 33: the quirk, physical", NULL, "", MODERN, false, false,
@@ -460,6 +493,29 @@ static const struct glue_case glue_cases[] = {
 	{ "a virtio-mmio device is not transport=other", NULL,
 	  "transport=other,action=refuse", MODERN, false, true,
 	  true, 0, 0, "auto", "physical", "stock-quirk", "-", 0 },
+#if VDP_FAKE_WIDE
+	/* 7.x: offered bits above 63 come through get_extended_features */
+	{ "7.x: bits 70 and 71 reach the driver untouched", NULL, "",
+	  MODERN, false, false,
+	  true, 0, 0, "auto", "physical", "stock-quirk", "-", 0,
+	  H(70) | H(71), 0, H(70) | H(71) },
+	{ "7.x: clear= above bit 63 hides only that bit", NULL,
+	  "id=" ID_S ",action=auto,clear=70", MODERN, false, false,
+	  true, 0, 0, "auto", "physical", "rule-auto", "0", 1,
+	  H(70) | H(71), H(70), H(71) },
+	{ "7.x: has= above bit 63 matches the offered bit", NULL,
+	  "has=72,action=refuse;has=71,action=dma", MODERN, false, false,
+	  true, 1, 0, "dma", "dma-api-direct", "rule-dma", "1", 1,
+	  H(70) | H(71), 0, H(70) | H(71) },
+	{ "7.x: lacks= above bit 63", NULL,
+	  "lacks=70,action=refuse;lacks=72,action=physical", MODERN | B(33), false, false,
+	  true, 0, B(33), "physical", "physical", "rule-physical", "1", 1,
+	  H(70), 0, H(70) },
+	{ "7.x: dma with clear= of both words", NULL,
+	  "id=" ID_S ",action=dma,clear=1+71", MODERN, false, false,
+	  true, 1, B(1), "dma", "dma-api-direct", "rule-dma", "0", 1,
+	  H(70) | H(71), H(71), H(70) },
+#endif
 };
 
 static void glue_case_desc(const struct glue_case *c, char *desc)
@@ -469,12 +525,22 @@ static void glue_case_desc(const struct glue_case *c, char *desc)
 
 KUNIT_ARRAY_PARAM(glue, glue_cases, glue_case_desc);
 
+/* A features column of the devices file. */
+static void fmt_features(char *buf, size_t size, u64 lo, u64 hi)
+{
+	if (hi)
+		snprintf(buf, size, "0x%llx%016llx", hi, lo);
+	else
+		snprintf(buf, size, "0x%llx", lo);
+}
+
 /* What the driver and the device were told, against the case. */
 static void check_bound(struct kunit *test, const struct glue_case *c,
 			struct vdp_fake *f)
 {
 	struct glue_ctx *ctx = test->priv;
 	struct dev_line l;
+	char want[40];
 
 	if (c->probed) {
 		KUNIT_EXPECT_TRUE_MSG(test, f->probed, "the driver did not probe");
@@ -490,13 +556,22 @@ static void check_bound(struct kunit *test, const struct glue_case *c,
 		/* the stock virtio_ring decision follows bit 33 */
 		KUNIT_EXPECT_EQ(test, !f->probe_dma_quirk, c->sees33);
 	}
-	if (c->probed)
+	if (c->probed) {
 		KUNIT_EXPECT_EQ_MSG(test, f->probe_features & c->driver_lacks, 0ULL,
 				    "driver features 0x%llx", f->probe_features);
+		KUNIT_EXPECT_EQ_MSG(test, f->probe_features_hi & c->driver_lacks_hi, 0ULL,
+				    "driver features 64+: 0x%llx", f->probe_features_hi);
+		KUNIT_EXPECT_EQ_MSG(test, f->probe_features_hi & c->driver_has_hi,
+				    c->driver_has_hi,
+				    "driver features 64+: 0x%llx", f->probe_features_hi);
+	}
 	/* the device side never sees a bit it did not offer */
 	KUNIT_EXPECT_EQ_MSG(test, f->unoffered_seen, 0ULL,
 			    "finalize_features got 0x%llx, offered 0x%llx",
 			    f->finalized, f->offered);
+	KUNIT_EXPECT_EQ_MSG(test, f->unoffered_seen_hi, 0ULL,
+			    "finalize_features got 64+: 0x%llx, offered 0x%llx",
+			    f->finalized_hi, f->offered_hi);
 	/* the module is pinned exactly while a device runs with its ops */
 	if (c->hooked >= 0)
 		KUNIT_EXPECT_EQ(test, hooked(f), !!c->hooked);
@@ -514,10 +589,11 @@ static void check_bound(struct kunit *test, const struct glue_case *c,
 	KUNIT_EXPECT_STREQ(test, l.col[C_REASON], c->reason);
 	KUNIT_EXPECT_STREQ(test, l.col[C_RULE], c->rule);
 	KUNIT_EXPECT_STREQ(test, l.col[C_HOOKED], hooked(f) ? "1" : "0");
+	/* 128-bit columns: the high word only when it is not zero */
+	fmt_features(want, sizeof(want), f->offered, f->offered_hi);
+	KUNIT_EXPECT_STREQ(test, l.col[C_OFFERED], want);
 	if (c->probed) {
-		char want[24];
-
-		snprintf(want, sizeof(want), "0x%llx", f->probe_features);
+		fmt_features(want, sizeof(want), f->probe_features, f->probe_features_hi);
 		KUNIT_EXPECT_STREQ(test, l.col[C_NEGOTIATED], want);
 		KUNIT_EXPECT_STREQ(test, l.col[C_PREDICTION], "match");
 	}
@@ -535,7 +611,7 @@ static void vdp_glue_decision_test(struct kunit *test)
 		KUNIT_ASSERT_EQ(test, file_write_str(P_MODE, c->mode), 0);
 	KUNIT_ASSERT_EQ_MSG(test, file_write_str(P_RULES, c->rules), 0, "rules '%s'", c->rules);
 
-	f = glue_dev_on(test, 0, VDP_FAKE_ID, c->offered, c->requires_33, c->mmio);
+	f = glue_dev_on(test, 0, VDP_FAKE_ID, c->offered, c->offered_hi, c->requires_33, c->mmio);
 	strscpy(name, dev_name(&f->vdev.dev), sizeof(name));
 	check_bound(test, c, f);
 
@@ -551,6 +627,7 @@ static void vdp_glue_decision_test(struct kunit *test)
 	/* bind again: the same decision */
 	f->probed = false;
 	f->unoffered_seen = 0;
+	f->unoffered_seen_hi = 0;
 	f->max_status = 0;
 	KUNIT_EXPECT_GE(test, device_attach(&f->vdev.dev), 0);
 	check_bound(test, c, f);

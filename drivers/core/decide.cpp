@@ -111,7 +111,7 @@ enum class P : vdp_u8 { Stock, DmaDirect, Physical };
 
 struct Row {
 	Action action;
-	C o33, xen, restricted, translating, direct_path; // the conditions
+	C o33, xen, restricted, secure, translating, direct_path; // the conditions
 	bool applied;      // false: "not applied" (or refused with else=refuse)
 	Verdict verdict;   // when applied
 	P path;            // when applied
@@ -127,36 +127,42 @@ constexpr bool ok = true, unsafe = false;
 
 // First matching row wins.  The restricted-memory rows come before the
 // Xen and IOMMU ones: bit 33 is never faked past upstream's check.
+// physical relies on nothing the device may do: withholding bit 33 from a
+// translated device that offers it, or physical addresses of a secure
+// guest's private memory, are never applied (a device MAY refuse
+// FEATURES_OK without bit 33, QEMU's does, VDUSE's kernel side does not).
 constexpr Row kRows[] = {
-	//  action      O33 Xen restr transl dpath  applied verdict  path          reason                               edit
-	{A::Dma,      Y, _, _, _, _,  ok,     V::Dma,     P::Stock,     R::RuleDma,                        Edit::None},
-	{A::Dma,      N, _, Y, _, _,  unsafe, V::NotApplied, P::Stock,  R::RestrictedMem,                  Edit::None},
-	{A::Dma,      N, Y, N, _, _,  ok,     V::Dma,     P::Stock,     R::RuleDma,                        Edit::None},
-	{A::Dma,      N, N, N, Y, _,  unsafe, V::NotApplied, P::Stock,  R::UnsafeTranslatingNoBit33,       Edit::None},
-	{A::Dma,      N, N, N, N, _,  ok,     V::Dma,     P::DmaDirect, R::RuleDma,                        Edit::Show33},
+	//  action     O33 Xen res sec tra dpa  applied verdict       path          reason                             edit
+	{A::Dma,      Y, _, _, _, _, _,  ok,     V::Dma,        P::Stock,     R::RuleDma,                        Edit::None},
+	{A::Dma,      N, _, Y, _, _, _,  unsafe, V::NotApplied, P::Stock,     R::RestrictedMem,                  Edit::None},
+	{A::Dma,      N, Y, N, _, _, _,  ok,     V::Dma,        P::Stock,     R::RuleDma,                        Edit::None},
+	{A::Dma,      N, N, N, _, Y, _,  unsafe, V::NotApplied, P::Stock,     R::UnsafeTranslatingNoBit33,       Edit::None},
+	{A::Dma,      N, N, N, _, N, _,  ok,     V::Dma,        P::DmaDirect, R::RuleDma,                        Edit::Show33},
 
-	{A::Direct,   Y, _, _, Y, _,  unsafe, V::NotApplied, P::Stock,  R::UnsafeDirectBit33Translating,   Edit::None},
-	{A::Direct,   Y, _, _, N, _,  ok,     V::Direct,  P::DmaDirect, R::RuleDirect,                     Edit::None},
-	{A::Direct,   N, _, Y, _, _,  unsafe, V::NotApplied, P::Stock,  R::RestrictedMem,                  Edit::None},
-	{A::Direct,   N, Y, N, _, _,  unsafe, V::NotApplied, P::Stock,  R::UnsafeXen,                      Edit::None},
-	{A::Direct,   N, N, N, Y, Y,  ok,     V::Direct,  P::DmaDirect, R::RuleDirect,                     Edit::Show33Install},
-	{A::Direct,   N, N, N, Y, N,  unsafe, V::NotApplied, P::Stock,  R::UnsafeNoDirectPath,             Edit::None},
-	{A::Direct,   N, N, N, N, _,  ok,     V::Direct,  P::DmaDirect, R::RuleDirect,                     Edit::Show33},
+	{A::Direct,   Y, _, _, _, Y, _,  unsafe, V::NotApplied, P::Stock,     R::UnsafeDirectBit33Translating,   Edit::None},
+	{A::Direct,   Y, _, _, _, N, _,  ok,     V::Direct,     P::DmaDirect, R::RuleDirect,                     Edit::None},
+	{A::Direct,   N, _, Y, _, _, _,  unsafe, V::NotApplied, P::Stock,     R::RestrictedMem,                  Edit::None},
+	{A::Direct,   N, Y, N, _, _, _,  unsafe, V::NotApplied, P::Stock,     R::UnsafeXen,                      Edit::None},
+	{A::Direct,   N, N, N, _, Y, Y,  ok,     V::Direct,     P::DmaDirect, R::RuleDirect,                     Edit::Show33Install},
+	{A::Direct,   N, N, N, _, Y, N,  unsafe, V::NotApplied, P::Stock,     R::UnsafeNoDirectPath,             Edit::None},
+	{A::Direct,   N, N, N, _, N, _,  ok,     V::Direct,     P::DmaDirect, R::RuleDirect,                     Edit::Show33},
 
-	{A::Physical, _, _, Y, _, _,  unsafe, V::NotApplied, P::Stock,  R::UnsafePhysicalRestricted,       Edit::None},
-	{A::Physical, _, Y, N, _, _,  unsafe, V::NotApplied, P::Stock,  R::UnsafeXen,                      Edit::None},
-	{A::Physical, _, N, N, _, _,  ok,     V::Physical, P::Physical, R::RulePhysical,                   Edit::Withhold33},
+	{A::Physical, _, _, Y, _, _, _,  unsafe, V::NotApplied, P::Stock,     R::UnsafePhysicalRestricted,       Edit::None},
+	{A::Physical, _, Y, N, _, _, _,  unsafe, V::NotApplied, P::Stock,     R::UnsafeXen,                      Edit::None},
+	{A::Physical, _, N, N, Y, _, _,  unsafe, V::NotApplied, P::Stock,     R::UnsafePhysicalSecure,           Edit::None},
+	{A::Physical, Y, N, N, N, Y, _,  unsafe, V::NotApplied, P::Stock,     R::UnsafePhysicalBit33Translating, Edit::None},
+	{A::Physical, _, N, N, N, _, _,  ok,     V::Physical,   P::Physical,  R::RulePhysical,                   Edit::Withhold33},
 };
 
 struct Facts {
-	bool o33, xen, restricted, translating, direct_path;
+	bool o33, xen, restricted, secure, translating, direct_path;
 };
 
 constexpr bool row_holds(const Row &r, Action a, const Facts &f)
 {
 	return r.action == a && holds(r.o33, f.o33) && holds(r.xen, f.xen) &&
-	       holds(r.restricted, f.restricted) && holds(r.translating, f.translating) &&
-	       holds(r.direct_path, f.direct_path);
+	       holds(r.restricted, f.restricted) && holds(r.secure, f.secure) &&
+	       holds(r.translating, f.translating) && holds(r.direct_path, f.direct_path);
 }
 
 // The row for an action and facts; nullptr for auto and refuse (which
@@ -174,9 +180,9 @@ constexpr bool rows_cover_everything()
 {
 	constexpr Action with_rows[] = {Action::Dma, Action::Direct, Action::Physical};
 	for (Action a : with_rows)
-		for (unsigned bits = 0; bits < 32; bits++)
+		for (unsigned bits = 0; bits < 64; bits++)
 			if (!find_row(a, Facts{(bits & 1) != 0, (bits & 2) != 0, (bits & 4) != 0,
-					       (bits & 8) != 0, (bits & 16) != 0}))
+					       (bits & 8) != 0, (bits & 16) != 0, (bits & 32) != 0}))
 				return false;
 	return true;
 }
@@ -220,6 +226,7 @@ void vdp_decide(const struct vdp_table *table, const struct vdp_device *dev,
 	const Feat bit33 = Feat::bit(VDP_F_ACCESS_PLATFORM);
 	const Facts facts{
 		offered.test(VDP_F_ACCESS_PLATFORM), p.xen != 0, p.restricted_mem != 0,
+		p.secure_guest != 0,
 		// An out-of-range IOMMU value is treated as translating: the
 		// conservative reading (bit 33 is then never faked).
 		f.iommu != VDP_IOMMU_NONE && f.iommu != VDP_IOMMU_IDENTITY, f.direct_path != 0,

@@ -156,6 +156,8 @@ const char *vdp_reason_token(vdp_u8 reason)
 	case VDP_REASON_UNSAFE_PHYSICAL_RESTRICTED: return "unsafe-physical-restricted";
 	case VDP_REASON_UNSAFE_XEN: return "unsafe-xen";
 	case VDP_REASON_ALREADY_BOUND: return "already-bound";
+	case VDP_REASON_UNSAFE_PHYSICAL_BIT33_TRANSLATING: return "unsafe-physical-bit33-translating";
+	case VDP_REASON_UNSAFE_PHYSICAL_SECURE: return "unsafe-physical-secure";
 	default: return "?";
 	}
 }
@@ -193,6 +195,10 @@ const char *vdp_reason_text(vdp_u8 reason)
 		return "Xen guests need the DMA API's translation, so the rule was not applied.";
 	case VDP_REASON_ALREADY_BOUND:
 		return "The device was bound before the policy was loaded and is left untouched.";
+	case VDP_REASON_UNSAFE_PHYSICAL_BIT33_TRANSLATING:
+		return "The device offers VIRTIO_F_ACCESS_PLATFORM behind a translating IOMMU: withheld, it would get addresses it cannot use unless it refuses, so the rule was not applied.";
+	case VDP_REASON_UNSAFE_PHYSICAL_SECURE:
+		return "This is a secure or memory-encrypted guest: the device cannot reach private memory by physical address, so the rule was not applied.";
 	default:
 		return "?";
 	}

@@ -51,6 +51,8 @@ enum class Reason : vdp_u8 {
 	UnsafeNoDirectPath = VDP_REASON_UNSAFE_NO_DIRECT_PATH,
 	UnsafePhysicalRestricted = VDP_REASON_UNSAFE_PHYSICAL_RESTRICTED,
 	UnsafeXen = VDP_REASON_UNSAFE_XEN,
+	UnsafePhysicalBit33Translating = VDP_REASON_UNSAFE_PHYSICAL_BIT33_TRANSLATING,
+	UnsafePhysicalSecure = VDP_REASON_UNSAFE_PHYSICAL_SECURE,
 	AlreadyBound = VDP_REASON_ALREADY_BOUND,
 };
 

@@ -89,6 +89,7 @@ CONDITIONS = {
     "direct path available": lambda s: s["dp"],
     "no direct path (sparc64)": lambda s: not s["dp"],
     "restricted-memory guest": lambda s: s["restricted"],
+    "secure or encrypted-memory guest": lambda s: s["secure"],
     "final features lack VERSION_1 or bit 33": None,  # the overlay, below
 }
 
@@ -150,7 +151,8 @@ def read_scenarios():
         scen.append({
             "action": r["action"], "else": r["else"],
             "o33": r["o33"] == "1", "v1": r["v1"] == "1", "xen": r["xen"] == "1",
-            "restricted": r["restricted"] == "1", "iommu": r["iommu"],
+            "restricted": r["restricted"] == "1", "secure": r["secure"] == "1",
+            "iommu": r["iommu"],
             "dp": r["direct_path"] == "1",
             "got": (r["verdict"], r["path"], r["reason"], int(r["err"]), r["edits"]),
             "audit": (r["audit_verdict"], r["audit_path"], r["audit_reason"],
@@ -160,9 +162,10 @@ def read_scenarios():
 
 
 def describe(s):
-    return ("action=%s else=%s O33=%d V1=%d xen=%d restricted=%d iommu=%s direct_path=%d"
+    return ("action=%s else=%s O33=%d V1=%d xen=%d restricted=%d secure=%d iommu=%s "
+            "direct_path=%d"
             % (s["action"], s["else"], s["o33"], s["v1"], s["xen"], s["restricted"],
-               s["iommu"], s["dp"]))
+               s["secure"], s["iommu"], s["dp"]))
 
 
 def check_decision_table():
@@ -206,7 +209,7 @@ def check_decision_table():
         return
 
     scen = read_scenarios()
-    result(len(scen) == 9 * 96, "vdp-policy table --tsv lists %d combinations" % len(scen))
+    result(len(scen) == 9 * 192, "vdp-policy table --tsv lists %d combinations" % len(scen))
     row_hits = [0] * len(rows)
     mismatches, uncovered, audit_bad = [], [], []
     for s in scen:

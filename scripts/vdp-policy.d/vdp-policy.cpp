@@ -510,7 +510,7 @@ std::string format_user_rules(const vdp_table &t)
 // Reasons: meaning (the core's sentence) and what to do
 // ------------------------------------------------------------------
 
-static_assert(VDP_REASON_COUNT == 15,
+static_assert(VDP_REASON_COUNT == 17,
 	      "a reason was added or removed: update reason_advice() and README.md");
 
 const char *reason_advice(vdp_u8 reason)
@@ -547,6 +547,12 @@ const char *reason_advice(vdp_u8 reason)
 		       "`direct` (with bit 33 on the host) instead of `physical`.";
 	case VDP_REASON_UNSAFE_XEN:
 		return "Xen guests need the DMA API: keep `auto` or use `dma`.";
+	case VDP_REASON_UNSAFE_PHYSICAL_BIT33_TRANSLATING:
+		return "The device is translated by the IOMMU: keep `auto`. For physical addresses, "
+		       "turn its translation off (identity domain, or `iommu_platform=off` on the host).";
+	case VDP_REASON_UNSAFE_PHYSICAL_SECURE:
+		return "Secure guests must bounce through shared memory: use `dma` or `direct` "
+		       "instead of `physical`.";
 	case VDP_REASON_ALREADY_BOUND:
 		return "Load the module before the virtio transports/drivers (softdep, initramfs), or "
 		       "reprobe the device: `echo virtioN > /sys/kernel/debug/virtio_dma_policy/reprobe` "
@@ -997,9 +1003,9 @@ int cmd_lint(int argc, char **argv)
 // ------------------------------------------------------------------
 
 // One combination of the facts the decision/safety table varies.
-enum Dim { kO33, kV1, kXen, kRestricted, kIommu, kDirectPath, kDims };
-const int kDimSize[kDims] = {2, 2, 2, 2, 3, 2};
-const char *const kDimName[kDims] = {"O33", "V1", "xen", "restr", "iommu", "dpath"};
+enum Dim { kO33, kV1, kXen, kRestricted, kSecure, kIommu, kDirectPath, kDims };
+const int kDimSize[kDims] = {2, 2, 2, 2, 2, 3, 2};
+const char *const kDimName[kDims] = {"O33", "V1", "xen", "restr", "secure", "iommu", "dpath"};
 
 struct Action {
 	const char *name; // "-" = no rule
@@ -1059,7 +1065,7 @@ void compute_rows(std::vector<Row> *rows)
 {
 	vdp_table *t = scratch_table();
 	for (const Action &a : kActions) {
-		for (int c = 0; c < 2 * 2 * 2 * 2 * 3 * 2; c++) {
+		for (int c = 0; c < 2 * 2 * 2 * 2 * 2 * 3 * 2; c++) {
 			Row row;
 			row.action = &a;
 			int rest = c, val[kDims];
@@ -1085,6 +1091,7 @@ void compute_rows(std::vector<Row> *rows)
 			plat.gen = VDP_GEN_6_12;
 			plat.xen = static_cast<vdp_u8>(val[kXen]);
 			plat.restricted_mem = static_cast<vdp_u8>(val[kRestricted]);
+			plat.secure_guest = static_cast<vdp_u8>(val[kSecure]);
 			vdp_dma_facts dma{};
 			dma.iommu = static_cast<vdp_u8>(val[kIommu]);
 			dma.direct_path = static_cast<vdp_u8>(val[kDirectPath]);
@@ -1110,7 +1117,7 @@ void compute_rows(std::vector<Row> *rows)
 // all of them, "none|identity" for some).  Repeated until nothing merges.
 void merge_rows(std::vector<Row> *rows)
 {
-	static const int order[] = {kDirectPath, kV1, kIommu, kXen, kRestricted, kO33};
+	static const int order[] = {kDirectPath, kV1, kIommu, kXen, kRestricted, kSecure, kO33};
 	bool changed = true;
 	while (changed) {
 		changed = false;
@@ -1151,7 +1158,7 @@ int cmd_table(int argc, char **argv)
 	std::vector<Row> rows;
 	compute_rows(&rows);
 	if (tsv) {
-		std::printf("action\telse\to33\tv1\txen\trestricted\tiommu\tdirect_path\t"
+		std::printf("action\telse\to33\tv1\txen\trestricted\tsecure\tiommu\tdirect_path\t"
 			    "verdict\tpath\treason\terr\tedits\thook\t"
 			    "audit_verdict\taudit_path\taudit_reason\taudit_err\n");
 		for (const Row &r : rows) {
@@ -1166,7 +1173,8 @@ int cmd_table(int argc, char **argv)
 		merge_rows(&rows);
 	std::printf("# The decision for a virtio device with VERSION_1 (V1) and ACCESS_PLATFORM\n"
 		    "# (O33) offered or not, under a rule with this action (else= as given) or no\n"
-		    "# rule (-), in an enforce-mode module. xen, restr(icted memory): platform\n"
+		    "# rule (-), in an enforce-mode module. xen, restr(icted memory), secure\n"
+		    "# (secure or memory-encrypted guest): platform\n"
 		    "# facts; iommu and dpath (a direct path can be installed): the DMA device.\n"
 		    "# '*' = any value. Edits: +33 bit 33 shown to the driver, -33 withheld from\n"
 		    "# it, hide33 hidden from the device, install = a direct DMA path installed.\n"

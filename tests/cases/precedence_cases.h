@@ -94,8 +94,10 @@ static const struct vdp_precedence_case vdp_precedence_cases[] = {
 	{ "all keys matching", "id=block,vendor=0x1af4,transport=pci-legacy,pci=1af4:1001,subsys=1af4:2,"
 	  "bus=0000:00:04.0,name=virtio3,has=1,lacks=33,arch=x86_64,action=dma",
 	  VDP_CASE_DEV_BLK, VDP_CASE_PLAT_X86, 0, VDP_VERDICT_DMA },
-	{ "user rule before builtin", "lacks=33,action=physical;lacks=33,platform=pseries+secure,action=direct,builtin",
-	  VDP_CASE_DEV_BLK, VDP_CASE_PLAT_PSERIES_SECURE, 0, VDP_VERDICT_PHYSICAL },
+	{ "user rule before builtin", "lacks=33,action=dma;lacks=33,platform=pseries+secure,action=direct,builtin",
+	  VDP_CASE_DEV_BLK, VDP_CASE_PLAT_PSERIES_SECURE, 0, VDP_VERDICT_DMA },
+	{ "physical in a secure guest: matched, not applied", "lacks=33,action=physical;lacks=33,platform=pseries+secure,action=direct,builtin",
+	  VDP_CASE_DEV_BLK, VDP_CASE_PLAT_PSERIES_SECURE, 0, VDP_VERDICT_NOT_APPLIED },
 	{ "builtin applies when no user rule matches", "id=net,action=physical;lacks=33,platform=pseries+secure,action=direct,builtin",
 	  VDP_CASE_DEV_BLK, VDP_CASE_PLAT_PSERIES_SECURE, 1, VDP_VERDICT_DIRECT },
 	{ "mmio device by bus", "bus=a000000.virtio_mmio,action=physical",

@@ -56,6 +56,7 @@ struct vdp_safety_case {
 	vdp_u8 fallback;    /* enum vdp_fallback                     */
 	vdp_u8 o33, o32;    /* device offers bit 33 / bit 32         */
 	vdp_u8 xen, restricted;
+	vdp_u8 secure;      /* secure / memory-encrypted guest        */
 	vdp_u8 iommu;       /* enum vdp_iommu                        */
 	vdp_u8 direct_path;
 	/* expected (enforce mode) */

@@ -71,6 +71,10 @@ all_abi_functions_defined() { # obj
 run_gtest "g++ asan+ubsan" "$gcc_tests"
 run_gtest "clang++ asan+ubsan" "$clang_tests"
 
+# the generated case table is what its generator makes of the README rows
+check "tests/cases/safety_cases.h is up to date with gen_safety_cases.py" \
+	sh -c 'python3 "$1/tests/cases/gen_safety_cases.py" | cmp -s - "$1/tests/cases/safety_cases.h"' sh "$TOP"
+
 for o in "$free_gcc" "$free_clang"; do
 	cc=$(basename "$(dirname "$o")")
 	check "$cc: no .init_array/.ctors/.eh_frame/.gcc_except_table" no_forbidden_sections "$o"

@@ -32,6 +32,7 @@ struct SafetySetup {
 		plat.arch = VDP_ARCH_X86_64;
 		plat.xen = c.xen;
 		plat.restricted_mem = c.restricted;
+		plat.secure_guest = c.secure;
 		dma.iommu = c.iommu;
 		dma.direct_path = c.direct_path;
 		if (c.has_rule) {
@@ -121,8 +122,8 @@ INSTANTIATE_TEST_SUITE_P(Table, Safety,
 
 TEST(SafetyTable, CoversEveryCombination)
 {
-	// 9 action variants x 5 environments x 3 IOMMU x 2 direct path x 2 O33.
-	EXPECT_EQ(VDP_SAFETY_CASES_COUNT, 9u * 5 * 3 * 2 * 2);
+	// 9 action variants x 7 environments x 3 IOMMU x 2 direct path x 2 O33.
+	EXPECT_EQ(VDP_SAFETY_CASES_COUNT, 9u * 7 * 3 * 2 * 2);
 }
 
 TEST(Decide, NeverSetsADriverBitOtherThan33)
@@ -266,11 +267,12 @@ TEST(Decide, ClearOfBit32InARestrictedGuestIsRefusedByUpstreamCheck)
 
 TEST(Decide, PhysicalOnBit33DeviceWithholdsBit33)
 {
+	// (behind no IOMMU: a translated one makes it unsafe, below)
 	auto p = parse("action=physical");
 	vdp_device dev{};
 	dev.offered = feats({32, 33});
 	vdp_platform plat{};
-	vdp_dma_facts f{VDP_IOMMU_TRANSLATING, 1, {0, 0}};
+	vdp_dma_facts f{VDP_IOMMU_NONE, 1, {0, 0}};
 	vdp_decision d{};
 	vdp_decide(p.table.get(), &dev, &plat, &f, VDP_MODE_ENFORCE, &d);
 	EXPECT_EQ(d.verdict, VDP_VERDICT_PHYSICAL);
@@ -282,6 +284,45 @@ TEST(Decide, PhysicalOnBit33DeviceWithholdsBit33)
 	vdp_features view = dev.offered;
 	vdp_feat_clear(&view, 33);
 	EXPECT_EQ(vdp_stock_use_dma_api(&view, 0), 0);
+}
+
+TEST(Decide, PhysicalIsNeverAppliedWhereTheDeviceCannotUseIt)
+{
+	// A device that offers bit 33 behind a translating IOMMU would get
+	// untranslated addresses if it accepted features without bit 33 (the
+	// spec lets it; VDUSE does): not applied, the stock DMA API stays.
+	auto p = parse("action=physical");
+	vdp_device dev{};
+	dev.offered = feats({32, 33});
+	vdp_platform plat{};
+	vdp_dma_facts f{VDP_IOMMU_TRANSLATING, 1, {0, 0}};
+	vdp_decision d{};
+	vdp_decide(p.table.get(), &dev, &plat, &f, VDP_MODE_ENFORCE, &d);
+	EXPECT_EQ(d.verdict, VDP_VERDICT_NOT_APPLIED);
+	EXPECT_EQ(d.path, VDP_PATH_DMA_IOMMU);
+	EXPECT_EQ(d.reason, VDP_REASON_UNSAFE_PHYSICAL_BIT33_TRANSLATING);
+	EXPECT_TRUE(feat_empty(d.driver_clear));
+	EXPECT_EQ(d.edits, 0);
+	// Without bit 33 the device already gets physical addresses: applied.
+	dev.offered = feats({32});
+	vdp_decide(p.table.get(), &dev, &plat, &f, VDP_MODE_ENFORCE, &d);
+	EXPECT_EQ(d.verdict, VDP_VERDICT_PHYSICAL);
+	// A secure (memory-encrypted) guest: never, with or without bit 33,
+	// and with else=refuse the device is refused.
+	plat.secure_guest = 1;
+	f.iommu = VDP_IOMMU_NONE;
+	for (auto o : {feats({32}), feats({32, 33})}) {
+		dev.offered = o;
+		vdp_decide(p.table.get(), &dev, &plat, &f, VDP_MODE_ENFORCE, &d);
+		EXPECT_EQ(d.verdict, VDP_VERDICT_NOT_APPLIED);
+		EXPECT_EQ(d.reason, VDP_REASON_UNSAFE_PHYSICAL_SECURE);
+		EXPECT_EQ(d.edits, 0);
+	}
+	auto r = parse("action=physical,else=refuse");
+	vdp_decide(r.table.get(), &dev, &plat, &f, VDP_MODE_ENFORCE, &d);
+	EXPECT_EQ(d.verdict, VDP_VERDICT_REFUSE);
+	EXPECT_EQ(d.reason, VDP_REASON_UNSAFE_PHYSICAL_SECURE);
+	EXPECT_EQ(d.err, -19);
 }
 
 TEST(Decide, DmaOnQuirkDeviceMakesStockModelUseDmaApi)
@@ -615,7 +656,8 @@ TEST(Names, ExactSpellings)
 				 "restricted-memory", "rule-auto", "rule-dma", "rule-direct",
 				 "rule-physical", "rule-refuse", "unsafe-translating-no-bit33",
 				 "unsafe-direct-bit33-translating", "unsafe-no-direct-path",
-				 "unsafe-physical-restricted", "unsafe-xen", "already-bound"};
+				 "unsafe-physical-restricted", "unsafe-xen", "already-bound",
+				 "unsafe-physical-bit33-translating", "unsafe-physical-secure"};
 	for (unsigned i = 0; i < VDP_REASON_COUNT; i++)
 		EXPECT_STREQ(vdp_reason_token(i), reasons[i]);
 	const char *actions[] = {"auto", "dma", "direct", "physical", "refuse"};
