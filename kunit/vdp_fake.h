@@ -34,6 +34,11 @@
 #include <linux/version.h>
 #include <kunit/test.h>
 
+/* The kernel the suites are built for is at least a.b (as drivers/compat.h). */
+#define VDP_FAKE_KERNEL_AT_LEAST(a, b) \
+	(KERNEL_VERSION(LINUX_VERSION_MAJOR, LINUX_VERSION_PATCHLEVEL, 0) >= \
+	 KERNEL_VERSION(a, b, 0))
+
 /* 7.x: 128-bit features (include/linux/virtio_features.h) */
 #ifdef VIRTIO_DECLARE_FEATURES
 #define VDP_FAKE_WIDE 1
@@ -161,7 +166,7 @@ static inline int vdp_fake_finalize_features(struct virtio_device *vdev)
 	return 0;
 }
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#if VDP_FAKE_KERNEL_AT_LEAST(6, 11)
 static inline int vdp_fake_find_vqs(struct virtio_device *vdev,
 				    unsigned int nvqs, struct virtqueue *vqs[],
 				    struct virtqueue_info vqs_info[],

@@ -253,7 +253,7 @@ static struct platform_driver vdp_mmio_driver = {
  */
 static int vdp_platform_driver_register_noowner(struct platform_driver *drv)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(7, 0, 0)
+#if VDP_FAKE_KERNEL_AT_LEAST(7, 0)
 	return __platform_driver_register(drv, NULL, KBUILD_MODNAME);
 #else
 	return __platform_driver_register(drv, NULL);
