@@ -69,7 +69,7 @@ struct vdp_entry {
 /* vdp_rules.c */
 int vdp_rules_init(void);
 void vdp_rules_exit(void);
-void vdp_rules_summary(u32 *count, u32 *builtin, u8 *mode, u8 *bounce);
+void vdp_rules_print_loaded(void);
 void vdp_policy_decide(const struct vdp_device *dev,
 		       const struct vdp_platform *plat,
 		       const struct vdp_dma_facts *dma,

@@ -14,8 +14,6 @@
 
 static int __init vdp_init(void)
 {
-	u32 count, builtin;
-	u8 mode, bounce;
 	int ret;
 
 	if (vdp_abi_version() != VDP_ABI_VERSION) {
@@ -34,11 +32,7 @@ static int __init vdp_init(void)
 		vdp_rules_exit();
 		return ret;
 	}
-	vdp_rules_summary(&count, &builtin, &mode, &bounce);
-	pr_info("loaded: mode=%s pseries_bounce=%s, %u rules (%u built-in), arch %s, generation %s\n",
-		vdp_mode_name(mode), vdp_pseries_bounce_name(bounce), count,
-		builtin, vdp_arch_name(vdp_compat_arch()),
-		vdp_gen_name(vdp_compat_gen()));
+	vdp_rules_print_loaded();
 	return 0;
 }
 

@@ -300,17 +300,18 @@ void vdp_rules_exit(void)
 	kvfree(t);
 }
 
-/* For the load message: the active table's rules, built-in ones, mode. */
-void vdp_rules_summary(u32 *count, u32 *builtin, u8 *mode, u8 *bounce)
+/* The load message: the parameters and the active table. */
+void vdp_rules_print_loaded(void)
 {
 	const struct vdp_table *t;
 
 	mutex_lock(&vdp_cfg_lock);
 	t = rcu_dereference_protected(vdp_table,
 				      lockdep_is_held(&vdp_cfg_lock));
-	*count = t ? t->count : 0;
-	*builtin = t ? vdp_table_builtin_count(t) : 0;
-	*mode = READ_ONCE(vdp_mode);
-	*bounce = vdp_pseries_bounce;
+	pr_info("loaded: mode=%s pseries_bounce=%s, %u rules (%u built-in), arch %s, generation %s\n",
+		vdp_mode_name(READ_ONCE(vdp_mode)),
+		vdp_pseries_bounce_name(vdp_pseries_bounce), t ? t->count : 0,
+		t ? vdp_table_builtin_count(t) : 0,
+		vdp_arch_name(vdp_compat_arch()), vdp_gen_name(vdp_compat_gen()));
 	mutex_unlock(&vdp_cfg_lock);
 }

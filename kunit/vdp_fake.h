@@ -18,7 +18,7 @@
  * Written for the kernels scripts/kunit builds (UML from linux-source-6.1,
  * 6.12 and 7.2): find_vqs() takes a virtqueue_info array from 6.11 on, and
  * 7.x reads 128 feature bits through get_extended_features()
- * (VDP_FAKE_WIDE: the fake then offers and records bits 64..127 too).
+ * (VDP_HAVE_EXTENDED_FEATURES: the fake then offers and records bits 64..127 too).
  * The module's own kernel differences live in drivers/compat.h; these test
  * fakes only follow the kernels they run on.
  */
@@ -26,6 +26,7 @@
 #define VDP_FAKE_H
 
 #include <linux/device.h>
+#include <linux/platform_device.h>
 #include <linux/slab.h>
 #include <linux/virtio.h>
 #include <linux/virtio_config.h>
@@ -34,17 +35,35 @@
 #include <linux/version.h>
 #include <kunit/test.h>
 
-/* The kernel the suites are built for is at least a.b (as drivers/compat.h). */
-#define VDP_FAKE_KERNEL_AT_LEAST(a, b) \
-	(KERNEL_VERSION(LINUX_VERSION_MAJOR, LINUX_VERSION_PATCHLEVEL, 0) >= \
-	 KERNEL_VERSION(a, b, 0))
+/* the module's own kernel tests: VDP_KERNEL_AT_LEAST, VDP_HAVE_EXTENDED_FEATURES */
+#include "../drivers/compat.h"
 
-/* 7.x: 128-bit features (include/linux/virtio_features.h) */
-#ifdef VIRTIO_DECLARE_FEATURES
-#define VDP_FAKE_WIDE 1
+/*
+ * KUnit and driver-core differences the suites meet (the module's own are
+ * in drivers/compat.h).
+ *
+ * A hand-written parameter generator: its signature gained the test in the
+ * series that added KUNIT_CASE_PARAM_WITH_INIT (7.x; not in 6.1, 6.12).
+ */
+#ifdef KUNIT_CASE_PARAM_WITH_INIT
+#define VDP_KUNIT_GEN_ARGS struct kunit *test, const void *prev, char *desc
 #else
-#define VDP_FAKE_WIDE 0
+#define VDP_KUNIT_GEN_ARGS const void *prev, char *desc
 #endif
+
+/*
+ * platform_driver_register() without an owner (the suites run before their
+ * module is live, see vdp_fake_driver_register()); 7.x also passes the
+ * module name.
+ */
+static inline int vdp_platform_driver_register_noowner(struct platform_driver *drv)
+{
+#if VDP_KERNEL_AT_LEAST(7, 0)
+	return __platform_driver_register(drv, NULL, KBUILD_MODNAME);
+#else
+	return __platform_driver_register(drv, NULL);
+#endif
+}
 
 /*
  * Virtio device ids no real driver claims ("KU", "KV"; the plan and rules
@@ -59,7 +78,7 @@ struct vdp_fake {
 	struct virtio_config_ops ops; /* this device's transport */
 	const struct virtio_config_ops *orig_config; /* &ops, as registered */
 	u64 offered;
-	u64 offered_hi;       /* bits 64..127 (VDP_FAKE_WIDE only) */
+	u64 offered_hi;       /* bits 64..127 (VDP_HAVE_EXTENDED_FEATURES only) */
 	/* transport behaviour */
 	bool mmio_filter;     /* finalize: vring_transport_features() like mmio */
 	/*
@@ -132,14 +151,14 @@ static inline u64 vdp_fake_get_features(struct virtio_device *vdev)
 /* bits 64..127 of vdev->features (0 before 7.x) */
 static inline u64 vdp_fake_features_hi(const struct virtio_device *vdev)
 {
-#if VDP_FAKE_WIDE
+#if VDP_HAVE_EXTENDED_FEATURES
 	return vdev->features_array[1];
 #else
 	return 0;
 #endif
 }
 
-#if VDP_FAKE_WIDE
+#if VDP_HAVE_EXTENDED_FEATURES
 static inline void vdp_fake_get_extended_features(struct virtio_device *vdev,
 						  u64 *features)
 {
@@ -166,7 +185,7 @@ static inline int vdp_fake_finalize_features(struct virtio_device *vdev)
 	return 0;
 }
 
-#if VDP_FAKE_KERNEL_AT_LEAST(6, 11)
+#if VDP_KERNEL_AT_LEAST(6, 11)
 static inline int vdp_fake_find_vqs(struct virtio_device *vdev,
 				    unsigned int nvqs, struct virtqueue *vqs[],
 				    struct virtqueue_info vqs_info[],
@@ -220,7 +239,7 @@ static inline struct vdp_fake *vdp_fake_new(struct device *parent,
 	f->ops.find_vqs = vdp_fake_find_vqs;
 	f->ops.del_vqs = vdp_fake_del_vqs;
 	f->ops.get_features = vdp_fake_get_features;
-#if VDP_FAKE_WIDE
+#if VDP_HAVE_EXTENDED_FEATURES
 	f->ops.get_extended_features = vdp_fake_get_extended_features;
 #endif
 	f->ops.finalize_features = vdp_fake_finalize_features;

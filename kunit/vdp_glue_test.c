@@ -246,20 +246,6 @@ static struct platform_driver vdp_mmio_driver = {
 	.driver.name = "virtio-mmio",
 };
 
-/*
- * platform_driver_register() without an owner (the suites run before the
- * module is live, see vdp_fake_driver_register()); 7.x also passes the
- * module name (6.1 and 6.12 do not).
- */
-static int vdp_platform_driver_register_noowner(struct platform_driver *drv)
-{
-#if VDP_FAKE_KERNEL_AT_LEAST(7, 0)
-	return __platform_driver_register(drv, NULL, KBUILD_MODNAME);
-#else
-	return __platform_driver_register(drv, NULL);
-#endif
-}
-
 static int glue_init(struct kunit *test)
 {
 	struct glue_ctx *ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
@@ -304,7 +290,7 @@ static int glue_init(struct kunit *test)
 	vdp_fake_driver_features(ctx->drv, BIT_ULL(0) | BIT_ULL(1) | BIT_ULL(2),
 				 0, false);
 	/* 7.x: and device bits 70 and 71 (6.x BUG()s on table bits >= 64) */
-	if (VDP_FAKE_WIDE)
+	if (VDP_HAVE_EXTENDED_FEATURES)
 		vdp_fake_driver_features_hi(ctx->drv, BIT_ULL(70 - 64) | BIT_ULL(71 - 64));
 	n = vdp_fake_driver_register(ctx->drv, VDP_FAKE_ID, "vdp_kunit_glue", NULL);
 	if (n)
@@ -410,7 +396,7 @@ struct glue_case {
 	u64 driver_lacks;   /* offered bits the driver must not get */
 	const char *decision, *path, *reason, *rule;
 	int hooked;         /* 1/0 while bound, -1: not specified */
-	/* 7.x only (VDP_FAKE_WIDE): bits 64..127, bit b is feature 64 + b */
+	/* 7.x only (VDP_HAVE_EXTENDED_FEATURES): bits 64..127, bit b is feature 64 + b */
 	u64 offered_hi;
 	u64 driver_lacks_hi;
 	u64 driver_has_hi;  /* offered bits above 63 the driver must get */
@@ -493,7 +479,7 @@ static const struct glue_case glue_cases[] = {
 	{ "a virtio-mmio device is not transport=other", NULL,
 	  "transport=other,action=refuse", MODERN, false, true,
 	  true, 0, 0, "auto", "physical", "stock-quirk", "-", 0 },
-#if VDP_FAKE_WIDE
+#if VDP_HAVE_EXTENDED_FEATURES
 	/* 7.x: offered bits above 63 come through get_extended_features */
 	{ "7.x: bits 70 and 71 reach the driver untouched", NULL, "",
 	  MODERN, false, false,

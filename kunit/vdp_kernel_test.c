@@ -153,15 +153,7 @@ static void kprobe_cases_init(void)
 	}
 }
 
-/*
- * The generator's signature gained the test (KUnit's parameterised test
- * context) in the series that added KUNIT_CASE_PARAM_WITH_INIT.
- */
-#ifdef KUNIT_CASE_PARAM_WITH_INIT
-static const void *kprobe_gen_params(struct kunit *test, const void *prev, char *desc)
-#else
-static const void *kprobe_gen_params(const void *prev, char *desc)
-#endif
+static const void *kprobe_gen_params(VDP_KUNIT_GEN_ARGS)
 {
 	const struct kprobe_case *k = prev ? (const struct kprobe_case *)prev + 1
 					   : kprobe_cases;

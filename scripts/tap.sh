@@ -15,6 +15,13 @@ check() {
 	notok "$what"
 	return 1
 }
+# summary_counts FILE: "P F" from the last "N passed, M failed" line of a
+# test command's output; "0 1" when there is none (a run that died before
+# its summary counts as one failure)
+summary_counts() {
+	sed -n 's/^\([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed$/\1 \2/p' "$1" |
+		tail -n 1 | grep . || echo "0 1"
+}
 # the summary line; exits 0 only without failures
 finish() {
 	echo "$pass passed, $fail failed"
