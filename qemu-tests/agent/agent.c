@@ -841,16 +841,19 @@ static int have_bounce_event, have_map_event, have_xlate_probe, have_dmamap_prob
  *  - dmamap: every dma_map_page_attrs() (virtio_ring maps each buffer with
  *    it) and the bus address it returned, on every arch;
  *  - xlate_*: the arch's IOMMU mapping functions, one hit per translated
- *    mapping: pseries TCE (iommu_map_page, behind dma_iommu_ops when no
- *    DDW bypass is set up), sparc64's sun4u IOMMU (dma_4u_map_page /
- *    dma_4u_map_sg, the only dma_map_ops there).
+ *    mapping: pseries TCE (iommu_map_page up to 6.x, iommu_map_phys from
+ *    7.x, behind dma_iommu_ops when no DDW bypass is set up), sparc64's
+ *    sun4u IOMMU (dma_4u_map_page / dma_4u_map_sg, the only dma_map_ops
+ *    there).
+ * A definition may name alternative functions ("a|b"): the first one the
+ * kernel can probe is used.
  * x86 uses the iommu/map tracepoint instead (iommu-dma goes through
  * iommu_map()).
  */
 static const char *const probe_defs[] = {
 	"r:vdp/dmamap dma_map_page_attrs addr=$retval:x64",
 #if defined(__powerpc64__)
-	"p:vdp/xlate_tce iommu_map_page",
+	"p:vdp/xlate_tce iommu_map_page|iommu_map_phys",
 #elif defined(__sparc__)
 	"p:vdp/xlate_page dma_4u_map_page",
 	"p:vdp/xlate_sg dma_4u_map_sg",
@@ -876,16 +879,29 @@ static void probes_setup(void)
 		return;
 	}
 	for (i = 0; probe_defs[i]; i++) {
-		const char *d = probe_defs[i];
-		const char *ev = strchr(d, '/') + 1;
-		char path[160];
-		int ok = write(fd, d, strlen(d)) >= 0;
+		const char *ev = strchr(probe_defs[i], '/') + 1;
 		size_t l = strcspn(ev, " ");
+		const char *fn = ev + l + 1;
+		const char *args = fn + strcspn(fn, " ");
+		char path[160], d[256];
+		int ok = 0;
 
+		/* each alternative function in turn, until one is probed */
+		while (!ok && fn < args) {
+			size_t fl = strcspn(fn, "| ");
+
+			snprintf(d, sizeof(d), "%.*s %.*s%s", (int)(ev + l - probe_defs[i]),
+				 probe_defs[i], (int)fl, fn, args);
+			fn += fl + (fn[fl] == '|');
+			ok = write(fd, d, strlen(d)) >= 0;
+			if (!ok)
+				diag("kprobe event %s: %s", d, errname(errno));
+		}
 		snprintf(path, sizeof(path), TRACEFS "/events/vdp/%.*s/enable", (int)l, ev);
 		if (ok)
 			ok = write_str(path, "1") == 0;
-		diag("kprobe event %s: %s", d, ok ? "enabled" : errname(errno));
+		if (ok)
+			diag("kprobe event %s: enabled", d);
 		if (!ok)
 			continue;
 		if (!strncmp(ev, "dmamap", 6))
@@ -990,6 +1006,29 @@ static void trace_count(const char *dev, struct tcount *c)
 	if (!c->dmamaps)
 		c->lo = 0;
 	c->maps = c->map_events + c->xlate + c->window;
+}
+
+/*
+ * Waits (at most 2 s) for a 100 ms stretch without DMA API or IOMMU
+ * mapping events: a partition scan that another disk's probe started in
+ * the background must not be counted as the disk under test's mappings.
+ */
+static void trace_quiesce(void)
+{
+	long deadline = now_ms() + 2000;
+	struct tcount c;
+
+	if (!have_map_event && !have_xlate_probe && !have_dmamap_probe)
+		return;
+	do {
+		trace_clear();
+		sleep_ms(100);
+		trace_count("", &c);
+		if (!c.map_events && !c.xlate && !c.dmamaps)
+			return;
+	} while (now_ms() < deadline);
+	diag("trace: DMA mappings outside the I/O window for 2 s (%ld in the last 100 ms)",
+	     c.map_events + c.xlate + c.dmamaps);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1286,6 +1325,7 @@ static void check_disk(struct disk *d, char **tok, int n)
 		ia.d = d;
 		ia.gen = d->gen;
 		snprintf(ia.dev, sizeof(ia.dev), "/dev/%s", blk);
+		trace_quiesce();
 		trace_clear();
 		rc = run_child(io_child, &ia, io_timeout, msg, sizeof(msg));
 		trace_count(d->pci, &tc);
