@@ -29,6 +29,17 @@
  * pulling the code out from under a bound device: delete_module() fails
  * with -EWOULDBLOCK ("in use").
  *
+ * Some callers reach the wrappers through vdev->config without the device
+ * lock: CONFIG_VIRTIO_DEBUG's device_features file (6.10+) and PCI
+ * reset_done (6.12+, under the PCI function's lock only).  One can be
+ * inside a wrapper while an unbind restores the ops and drops the module
+ * reference, and rmmod can follow at once.  So the wrappers are SRCU
+ * readers (they call the transport, which may sleep), and
+ * vdp_hook_exit() waits for them, then for a tasks-RCU grace period: that
+ * covers a caller preempted between loading the ops pointer and entering
+ * the read side, or after leaving it, before its return.  When exit
+ * returns and the module text is freed, no task can be in it.
+ *
  * Devices bound before the module loaded are reported (not-applied,
  * already-bound) and never touched; reprobe one through the debugfs
  * "reprobe" file or by unbinding and binding its driver in sysfs.
@@ -38,6 +49,7 @@
 #include <linux/module.h>
 #include <linux/notifier.h>
 #include <linux/slab.h>
+#include <linux/srcu.h>
 #include <linux/xarray.h>
 
 #include "vdp.h"
@@ -46,6 +58,8 @@
 static DEFINE_MUTEX(vdp_dev_lock);
 static DEFINE_XARRAY(vdp_entries);
 static const struct bus_type *vdp_bus;
+/* Readers: the config-ops wrappers, for their whole body. */
+DEFINE_STATIC_SRCU(vdp_srcu);
 
 /* ------------------------------------------------------------------ */
 /* Feature-set helpers                                                 */
@@ -95,60 +109,76 @@ static bool vdp_get_view(struct virtio_device *vdev, struct vdp_view *v)
 static u64 vdp_get_features(struct virtio_device *vdev)
 {
 	struct vdp_view v;
-	u64 f;
+	u64 f = 0;
+	int idx;
 
-	if (!vdp_get_view(vdev, &v))
-		return 0;
-	f = v.orig->get_features(vdev);
-	return (f & ~v.dec.driver_clear.w[0]) | v.dec.driver_set.w[0];
+	idx = srcu_read_lock(&vdp_srcu);
+	if (vdp_get_view(vdev, &v)) {
+		f = v.orig->get_features(vdev);
+		f = (f & ~v.dec.driver_clear.w[0]) | v.dec.driver_set.w[0];
+	}
+	srcu_read_unlock(&vdp_srcu, idx);
+	return f;
 }
 
 static void vdp_get_extended_features(struct virtio_device *vdev, u64 *f)
 {
 	struct vdp_view v;
 	unsigned int i;
+	int idx;
 
 	for (i = 0; i < VDP_KERNEL_FEATURE_WORDS; i++)
 		f[i] = 0;
-	if (!vdp_get_view(vdev, &v))
-		return;
-	vdp_compat_call_extended(vdev, v.orig, f);
-	for (i = 0; i < VDP_KERNEL_FEATURE_WORDS && i < VDP_FEATURE_WORDS; i++)
-		f[i] = (f[i] & ~v.dec.driver_clear.w[i]) |
-		       v.dec.driver_set.w[i];
+	idx = srcu_read_lock(&vdp_srcu);
+	if (vdp_get_view(vdev, &v)) {
+		vdp_compat_call_extended(vdev, v.orig, f);
+		for (i = 0; i < VDP_KERNEL_FEATURE_WORDS && i < VDP_FEATURE_WORDS; i++)
+			f[i] = (f[i] & ~v.dec.driver_clear.w[i]) |
+			       v.dec.driver_set.w[i];
+	}
+	srcu_read_unlock(&vdp_srcu, idx);
 }
 
 /*
  * The transport never sees the device_hide bits (features we show the
  * driver that the device did not offer; legacy virtio-pci BUG()s on
  * anything above bit 31): clear them, finalize, set them back.
- * A refusal fails here, before the driver's probe: -ENODEV.
  */
-static int vdp_finalize_features(struct virtio_device *vdev)
+static int vdp_finalize_view(struct virtio_device *vdev,
+			     const struct vdp_view *v)
 {
 	struct vdp_features cur, hidden;
-	struct vdp_view v;
 	unsigned int i;
 	int ret;
 
-	if (!vdp_get_view(vdev, &v))
-		return -ENODEV;
-	if (v.dec.err)
-		return v.dec.err;
-
 	vdp_compat_read_features(vdev, &cur);
 	for (i = 0; i < VDP_FEATURE_WORDS; i++) {
-		hidden.w[i] = cur.w[i] & v.dec.device_hide.w[i];
-		cur.w[i] &= ~v.dec.device_hide.w[i];
+		hidden.w[i] = cur.w[i] & v->dec.device_hide.w[i];
+		cur.w[i] &= ~v->dec.device_hide.w[i];
 	}
 	vdp_compat_write_features(vdev, &cur);
 
-	ret = v.orig->finalize_features(vdev);
+	ret = v->orig->finalize_features(vdev);
 
 	vdp_compat_read_features(vdev, &cur);
 	for (i = 0; i < VDP_FEATURE_WORDS; i++)
 		cur.w[i] |= hidden.w[i];
 	vdp_compat_write_features(vdev, &cur);
+	return ret;
+}
+
+/* A refusal fails here, before the driver's probe: -ENODEV. */
+static int vdp_finalize_features(struct virtio_device *vdev)
+{
+	struct vdp_view v;
+	int idx, ret;
+
+	idx = srcu_read_lock(&vdp_srcu);
+	if (!vdp_get_view(vdev, &v))
+		ret = -ENODEV;
+	else
+		ret = v.dec.err ?: vdp_finalize_view(vdev, &v);
+	srcu_read_unlock(&vdp_srcu, idx);
 	return ret;
 }
 
@@ -575,7 +605,16 @@ void vdp_hook_exit(void)
 		vdp_entry_free(e);
 	}
 	mutex_unlock(&vdp_dev_lock);
-	/* kfree_rcu() callbacks are kfree(): nothing of ours to wait for. */
+	/*
+	 * No wrapper can be entered any more (every device has its
+	 * transport's ops back), but one entered before a restore may still
+	 * run: wait for the SRCU readers, then for every task to pass a
+	 * voluntary context switch, so that none is preempted at a wrapper's
+	 * entry or exit (see the top of this file).  kfree_rcu() callbacks
+	 * are kfree(): nothing of ours.
+	 */
+	synchronize_srcu(&vdp_srcu);
+	synchronize_rcu_tasks();
 }
 
 /* ------------------------------------------------------------------ */

@@ -32,6 +32,7 @@
 #include <linux/virtio_config.h>
 #include <linux/virtio_ring.h>
 #include <linux/atomic.h>
+#include <linux/delay.h>
 #include <linux/version.h>
 #include <kunit/test.h>
 
@@ -102,6 +103,14 @@ struct vdp_fake {
 	u64 probe_features_hi;
 	bool probe_dma_quirk; /* virtio_has_dma_quirk() at probe */
 	bool *released;       /* set to true by release, if non-NULL */
+	/*
+	 * A slow transport: reading the features sleeps this long.  While
+	 * a reader sleeps there through someone else's ops (the glue's
+	 * wrappers), hooked_calls counts it.
+	 */
+	unsigned int features_delay_ms;
+	atomic_t hooked_calls;  /* started through another vdev->config */
+	atomic_t hooked_inside; /* of those, still sleeping */
 };
 
 static inline struct vdp_fake *to_vdp_fake(struct virtio_device *vdev)
@@ -143,8 +152,26 @@ static inline void vdp_fake_reset(struct virtio_device *vdev)
 	WRITE_ONCE(to_vdp_fake(vdev)->status, 0);
 }
 
+/* The delay of a slow transport (features_delay_ms), if set. */
+static inline void vdp_fake_features_delay(struct vdp_fake *f)
+{
+	unsigned int ms = READ_ONCE(f->features_delay_ms);
+	bool hooked = READ_ONCE(f->vdev.config) != f->orig_config;
+
+	if (!ms)
+		return;
+	if (hooked) {
+		atomic_inc(&f->hooked_inside);
+		atomic_inc(&f->hooked_calls);
+	}
+	msleep(ms);
+	if (hooked)
+		atomic_dec(&f->hooked_inside);
+}
+
 static inline u64 vdp_fake_get_features(struct virtio_device *vdev)
 {
+	vdp_fake_features_delay(to_vdp_fake(vdev));
 	return to_vdp_fake(vdev)->offered;
 }
 
@@ -165,6 +192,7 @@ static inline void vdp_fake_get_extended_features(struct virtio_device *vdev,
 	struct vdp_fake *f = to_vdp_fake(vdev);
 	unsigned int i;
 
+	vdp_fake_features_delay(f);
 	for (i = 0; i < VIRTIO_FEATURES_U64S; i++)
 		features[i] = i == 0 ? f->offered : i == 1 ? f->offered_hi : 0;
 }
