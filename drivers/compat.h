@@ -18,6 +18,7 @@
 #include <linux/version.h>
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
+#include <linux/dma-direct.h>
 #include <linux/dma-map-ops.h>
 #include <linux/iommu.h>
 #include <linux/pci.h>
@@ -333,14 +334,38 @@ static inline void vdp_compat_set_bypass(struct device *dev, bool on)
 #endif
 
 /*
+ * Does dma-direct itself offset this device's bus addresses?  DT/ACPI
+ * dma-ranges (dev->dma_range_map: a region whose bus start differs from
+ * its CPU start) and powerpc's archdata.dma_offset are added by
+ * phys_to_dma() with no IOMMU at all: such addresses are not guest
+ * physical either.
+ */
+static inline bool vdp_compat_dma_offset(struct device *dev)
+{
+	const struct bus_dma_region *r;
+
+	for (r = dev->dma_range_map; r && r->size; r++)
+		if (r->dma_start != r->cpu_start)
+			return true;
+#if defined(CONFIG_PPC64)
+	if (!get_dma_ops(dev) && dev->archdata.dma_offset)
+		return true;
+#endif
+	return false;
+}
+
+/*
  * What sits between the device and memory, as the DMA API sees it:
  * translating means the DMA API hands out addresses that are not guest
- * physical (IOVAs, TCE entries, a DDW window at an offset, sparc DVMA).
+ * physical (IOVAs, TCE entries, a DDW window at an offset, sparc DVMA, a
+ * dma-ranges offset).
  */
 static inline u8 vdp_compat_iommu(struct device *dev)
 {
 	if (!dev)
 		return VDP_IOMMU_NONE;
+	if (vdp_compat_dma_offset(dev))
+		return VDP_IOMMU_TRANSLATING;
 #if defined(CONFIG_PPC64)
 	if (!get_dma_ops(dev))
 		return VDP_IOMMU_NONE;
@@ -367,6 +392,21 @@ static inline u8 vdp_compat_iommu(struct device *dev)
 		return VDP_IOMMU_NONE;
 	}
 #endif
+}
+
+/*
+ * Is the DMA device the virtio transport's own, so that a direct path
+ * changes nobody else's DMA?  Only the virtio device's parent PCI function
+ * bound to virtio-pci (the modern and the legacy transport are one
+ * driver).  virtio_vdpa's parent is a vDPA device, whose DMA device
+ * belongs to another driver (mlx5 PFs shared with mlx5_core): never.
+ * The parent's driver cannot change while its virtio device is bound.
+ */
+static inline bool vdp_compat_dma_dev_owned(struct virtio_device *vdev,
+					    struct device *dma_dev)
+{
+	return dma_dev && dma_dev == vdev->dev.parent && dev_is_pci(dma_dev) &&
+	       dma_dev->driver && !strcmp(dma_dev->driver->name, "virtio-pci");
 }
 
 /*
@@ -405,6 +445,38 @@ static inline bool vdp_compat_direct_possible(struct device *dev)
 #endif
 }
 
+/*
+ * The direct path itself (the state was saved, or is being put back after
+ * someone else undid it: see vdp_compat_direct_intact()).
+ */
+static inline void vdp_compat_apply_direct(struct device *dev)
+{
+#if defined(CONFIG_PPC64) && defined(CONFIG_DMA_OPS_BYPASS)
+	dev->archdata.dma_offset = 0;
+	dev->bus_dma_limit = 0;
+	vdp_compat_set_bypass(dev, true);
+#elif defined(CONFIG_X86_64) && defined(CONFIG_IOMMU_DMA)
+#if VDP_HAVE_DMA_IOMMU_FLAG
+	vdp_compat_set_dma_iommu(dev, false);
+#else
+	set_dma_ops(dev, NULL);
+#endif
+#endif
+}
+
+/*
+ * Install and restore write fields of the PCI function's struct device
+ * without its device lock.  On 6.11+ dma_iommu (and powerpc's
+ * dma_ops_bypass) is a bitfield that shares a word with dma_skip_sync,
+ * which the DMA API writes while it maps (swiotlb's dma_reset_need_sync()).
+ * Both run only where no DMA mapping of that function can be in flight:
+ * install at BUS_NOTIFY_BIND_DRIVER, before virtio_dev_probe() (no
+ * virtqueue exists: the rings, and the admin queue of 6.9+, are created
+ * by the driver's find_vqs()), restore after the driver's remove or its
+ * failed probe deleted its virtqueues.  virtio-pci maps nothing else.  The
+ * other bits of that word are written by the driver core while the
+ * function itself probes or is removed, never while a child is bound.
+ */
 static inline int vdp_compat_install_direct(struct device *dev,
 					    struct vdp_dma_state *st)
 {
@@ -415,20 +487,78 @@ static inline int vdp_compat_install_direct(struct device *dev,
 	st->bypass = vdp_compat_get_bypass(dev);
 	st->dma_offset = dev->archdata.dma_offset;
 	st->bus_dma_limit = dev->bus_dma_limit;
-	dev->archdata.dma_offset = 0;
-	dev->bus_dma_limit = 0;
-	vdp_compat_set_bypass(dev, true);
 #elif defined(CONFIG_X86_64) && defined(CONFIG_IOMMU_DMA)
 #if VDP_HAVE_DMA_IOMMU_FLAG
 	st->dma_iommu = true;
-	vdp_compat_set_dma_iommu(dev, false);
 #else
 	st->ops = get_dma_ops(dev);
-	set_dma_ops(dev, NULL);
 #endif
 #endif
+	vdp_compat_apply_direct(dev);
 	st->installed = true;
 	return 0;
+}
+
+/*
+ * Is an installed direct path still in place?  Nothing in virtio changes
+ * it, but anyone may: on powerpc a later dma_set_mask() or
+ * dma_get_required_mask() on the function re-enters
+ * dma_iommu_dma_supported(), which rewrites dma_ops_bypass, and DDW's
+ * enable_ddw() writes archdata.dma_offset back.
+ */
+static inline bool vdp_compat_direct_intact(struct device *dev)
+{
+#if defined(CONFIG_PPC64) && defined(CONFIG_DMA_OPS_BYPASS)
+	return vdp_compat_get_bypass(dev) && !dev->archdata.dma_offset &&
+	       !dev->bus_dma_limit;
+#elif defined(CONFIG_X86_64) && defined(CONFIG_IOMMU_DMA)
+	return !get_dma_ops(dev) && !vdp_compat_dev_dma_iommu(dev);
+#else
+	return true;
+#endif
+}
+
+/*
+ * The DMA API state a direct path changes, as it is now.  The devices file
+ * shows it as read at bind (before any change) and as it is when read, so
+ * that a restore can be observed.  False where no direct path exists (no
+ * such state).
+ */
+static inline bool vdp_compat_dma_read(struct device *dev,
+				       struct vdp_dma_state *st)
+{
+	memset(st, 0, sizeof(*st));
+	if (!dev)
+		return false;
+#if defined(CONFIG_PPC64) && defined(CONFIG_DMA_OPS_BYPASS)
+	st->bypass = vdp_compat_get_bypass(dev);
+	st->dma_offset = dev->archdata.dma_offset;
+	st->bus_dma_limit = dev->bus_dma_limit;
+	return true;
+#elif defined(CONFIG_X86_64) && defined(CONFIG_IOMMU_DMA)
+	st->dma_iommu = vdp_compat_dev_dma_iommu(dev);
+	st->ops = get_dma_ops(dev);
+	return true;
+#else
+	return false;
+#endif
+}
+
+/*
+ * One token for the devices file: powerpc "bypass:B,offset:O,limit:L";
+ * x86 "iommu" (iommu-dma: dma_ops on 6.1, the dma_iommu flag from 6.11)
+ * or "direct".
+ */
+static inline void vdp_compat_dma_format(const struct vdp_dma_state *st,
+					 char *buf, size_t size)
+{
+#if defined(CONFIG_PPC64) && defined(CONFIG_DMA_OPS_BYPASS)
+	snprintf(buf, size, "bypass:%d,offset:%#llx,limit:%#llx", st->bypass,
+		 (unsigned long long)st->dma_offset,
+		 (unsigned long long)st->bus_dma_limit);
+#else
+	snprintf(buf, size, "%s", st->ops || st->dma_iommu ? "iommu" : "direct");
+#endif
 }
 
 static inline void vdp_compat_restore_direct(struct device *dev,

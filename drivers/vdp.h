@@ -55,7 +55,8 @@ struct vdp_entry {
 	struct vdp_decision dec;
 	struct vdp_features negotiated;
 	struct vdp_features predicted;
-	struct vdp_dma_state dma_state;
+	struct vdp_dma_state dma_state;	/* saved by a direct path        */
+	struct vdp_dma_state dma_bind;	/* DMA state at bind, before any */
 	u8 state;			/* enum vdp_state                  */
 	u8 fallback;			/* the matching rule's else=       */
 	u8 prediction;			/* enum vdp_prediction             */
@@ -64,6 +65,8 @@ struct vdp_entry {
 	bool have_prediction;
 	bool hooked;			/* vdev->config == &ops, module ref */
 	bool bound;
+	bool have_dma_bind;		/* dma_bind read (arch has one)    */
+	bool direct_undone;		/* someone else undid the direct path */
 };
 
 /* vdp_rules.c */

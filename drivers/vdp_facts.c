@@ -67,7 +67,8 @@ void vdp_gather(struct virtio_device *vdev,
 	}
 	dma->iommu = vdp_compat_iommu(dma_dev);
 	if (dma->iommu == VDP_IOMMU_TRANSLATING)
-		dma->direct_path = vdp_compat_direct_possible(dma_dev);
+		dma->direct_path = vdp_compat_dma_dev_owned(vdev, dma_dev) &&
+				   vdp_compat_direct_possible(dma_dev);
 	else
 		dma->direct_path = 1;	/* already direct: nothing to install */
 }

@@ -18,6 +18,9 @@
  *                              takes a module reference
  *   BUS_NOTIFY_BOUND_DRIVER    record the negotiated features, compare
  *                              them with the core's prediction
+ *   BUS_NOTIFY_UNBIND_DRIVER   before the driver's remove: a direct path
+ *                              someone else undid is put back, so the
+ *                              rings are freed the way they were allocated
  *   BUS_NOTIFY_DRIVER_NOT_BOUND / BUS_NOTIFY_UNBOUND_DRIVER
  *                              restore the transport's ops and the DMA
  *                              state, drop the module reference
@@ -46,6 +49,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/delay.h>
 #include <linux/module.h>
 #include <linux/notifier.h>
 #include <linux/slab.h>
@@ -331,16 +335,68 @@ static void vdp_install(struct vdp_entry *e,
 	smp_store_release(&vdev->config, &e->ops);
 }
 
+/* The DMA state token of the transport's device now; false if none. */
+static bool vdp_dma_now(const struct vdp_entry *e, char *buf, size_t size)
+{
+	struct vdp_dma_state now;
+
+	if (!vdp_compat_dma_read(vdp_compat_dma_dev(e->vdev), &now))
+		return false;
+	vdp_compat_dma_format(&now, buf, size);
+	return true;
+}
+
+/*
+ * After a restore the transport's device must have the DMA state it had
+ * at bind: anything else would leave the next driver with a DMA API the
+ * module chose (no isolation behind an IOMMU).  Said, never hidden; the
+ * devices file shows both states too.
+ */
+static void vdp_check_restored(const struct vdp_entry *e)
+{
+	char bind[80], now[80];
+
+	if (!e->have_dma_bind || !vdp_dma_now(e, now, sizeof(now)))
+		return;
+	vdp_compat_dma_format(&e->dma_bind, bind, sizeof(bind));
+	if (strcmp(bind, now))
+		dev_warn(&e->vdev->dev,
+			 "dma policy: DMA state of %s is %s after the restore, was %s at bind\n",
+			 e->dev.bus[0] ? e->dev.bus : "-", now, bind);
+}
+
+/*
+ * Someone else may undo a direct path while the device runs (see
+ * vdp_compat_direct_intact()): checked after the driver's probe and at
+ * unbind, said once.  The restore still puts back the state of bind time.
+ */
+static void vdp_check_direct(struct vdp_entry *e, const char *when)
+{
+	char now[80];
+
+	if (!e->dma_state.installed || e->direct_undone ||
+	    vdp_compat_direct_intact(e->dma_dev))
+		return;
+	e->direct_undone = true;
+	if (!vdp_dma_now(e, now, sizeof(now)))
+		strscpy(now, "?", sizeof(now));
+	dev_warn(&e->vdev->dev,
+		 "dma policy: the direct path of %s was undone by someone else (seen %s): DMA state %s\n",
+		 e->dev.bus[0] ? e->dev.bus : "-", when, now);
+}
+
 /* Called with vdp_dev_lock held once no driver uses the device. */
 static void vdp_restore(struct vdp_entry *e)
 {
 	if (!e->hooked)
 		return;
+	vdp_check_direct(e, "at unbind");
 	/* Nobody else should have replaced our ops; restore regardless. */
 	WARN_ON_ONCE(READ_ONCE(e->vdev->config) != &e->ops);
 	WRITE_ONCE(e->vdev->config, e->orig);
 	vdp_compat_restore_direct(e->dma_dev, &e->dma_state);
 	e->hooked = false;
+	vdp_check_restored(e);
 	module_put(THIS_MODULE);
 }
 
@@ -382,14 +438,48 @@ static void vdp_on_add(struct virtio_device *vdev)
 	mutex_unlock(&vdp_dev_lock);
 }
 
+/* What a bind decides on, read before vdp_dev_lock (transport I/O). */
+struct vdp_facts {
+	struct vdp_device dev;
+	struct vdp_platform plat;
+	struct vdp_dma_facts dma;
+	struct vdp_dma_state dma_bind;
+	bool have_dma_bind;
+};
+
+/*
+ * Reads the offered features from the transport: never under vdp_dev_lock
+ * (one slow transport would stall every bind and the devices file).  The
+ * caller holds the device lock, which keeps the device as it is.
+ */
+static void vdp_read_facts(struct virtio_device *vdev,
+			   const struct virtio_config_ops *ops,
+			   struct vdp_facts *f)
+{
+	vdp_gather(vdev, ops, true, &f->dev, &f->plat, &f->dma);
+	f->have_dma_bind = vdp_compat_dma_read(vdp_compat_dma_dev(vdev),
+					       &f->dma_bind);
+}
+
 static void vdp_on_bind(struct virtio_device *vdev)
 {
 	const struct virtio_config_ops *orig = vdev->config;
 	struct virtio_driver *drv = NULL;
 	struct vdp_entry *e;
+	struct vdp_facts f;
 
 	if (vdev->dev.driver)
 		drv = drv_to_virtio(vdev->dev.driver);
+	/*
+	 * The spec's initialization sequence (virtio 1.2, 3.1.1) reads the
+	 * device features after ACKNOWLEDGE and DRIVER; virtio_dev_probe()
+	 * sets DRIVER first thing, just after this notification.  Set it
+	 * now, so that the module's read is in sequence too (setting a set
+	 * bit again changes nothing for the probe).
+	 */
+	virtio_add_status(vdev, VIRTIO_CONFIG_S_DRIVER);
+	/* (for nothing if it turns out hooked already: rare, harmless) */
+	vdp_read_facts(vdev, orig, &f);
 
 	mutex_lock(&vdp_dev_lock);
 	e = vdp_entry_get(vdev);
@@ -405,11 +495,16 @@ static void vdp_on_bind(struct virtio_device *vdev)
 		return;
 	}
 
-	vdp_gather(vdev, orig, true, &e->dev, &e->plat, &e->dma);
+	e->dev = f.dev;
+	e->plat = f.plat;
+	e->dma = f.dma;
+	e->dma_bind = f.dma_bind;
+	e->have_dma_bind = f.have_dma_bind;
 	e->have_offered = true;
 	e->have_negotiated = false;
 	e->bound = false;
 	memset(&e->dma_state, 0, sizeof(e->dma_state));
+	e->direct_undone = false;
 	vdp_policy_decide(&e->dev, &e->plat, &e->dma, &e->dec, &e->fallback);
 	e->state = VDP_STATE_DECIDED;
 	if (vdp_needs_hook(&e->dec))
@@ -419,16 +514,93 @@ static void vdp_on_bind(struct virtio_device *vdev)
 	mutex_unlock(&vdp_dev_lock);
 }
 
-static void vdp_on_bound(struct virtio_device *vdev)
+/*
+ * A device whose driver was bound (or was binding) before the module could
+ * act: reported, never touched.  Called with vdp_dev_lock held.
+ */
+static void vdp_mark_already_bound(struct vdp_entry *e,
+				   const struct vdp_facts *f)
+{
+	e->dev = f->dev;
+	e->plat = f->plat;
+	e->dma = f->dma;
+	e->have_offered = true;
+	vdp_compat_read_features(e->vdev, &e->negotiated);
+	e->have_negotiated = true;
+	e->bound = true;
+	e->state = VDP_STATE_ALREADY_BOUND;
+	memset(&e->dec, 0, sizeof(e->dec));
+	e->dec.requested = VDP_ACTION_AUTO;
+	e->dec.verdict = VDP_VERDICT_NOT_APPLIED;
+	e->dec.reason = VDP_REASON_ALREADY_BOUND;
+	e->dec.rule = -1;
+	e->dec.path = vdp_stock_path(&e->negotiated, &e->plat, &e->dma);
+	vdp_report(e);
+}
+
+/*
+ * A driver's validate() may clear bit 33 after the decision (virtio_balloon
+ * does when it cannot use the DMA API for page frames it hands out): the
+ * rings then take physical addresses whatever was decided.  Report the path
+ * really taken, and undo a direct path nothing uses.  The edits stay (a
+ * restore writes vdev->features again with them).
+ */
+static void vdp_check_negotiated(struct vdp_entry *e)
+{
+	if (!e->hooked || e->dec.path == VDP_PATH_PHYSICAL ||
+	    e->dec.path == VDP_PATH_NONE ||
+	    vdp_stock_path(&e->negotiated, &e->plat, &e->dma) !=
+	    VDP_PATH_PHYSICAL)
+		return;
+	dev_info(&e->vdev->dev,
+		 "dma policy: the driver cleared bit 33 (validate): path=physical, not %s\n",
+		 vdp_path_name(e->dec.path));
+	e->dec.path = VDP_PATH_PHYSICAL;
+	vdp_compat_restore_direct(e->dma_dev, &e->dma_state);
+}
+
+/*
+ * Has this device been bound without the module seeing its bind?  Yes if
+ * it is unknown (its probe ended between the notifier's registration and
+ * the scan) or only seen (the scan found its lock taken).
+ */
+static bool vdp_bind_unseen(struct virtio_device *vdev)
 {
 	struct vdp_entry *e;
+	bool unseen;
 
 	mutex_lock(&vdp_dev_lock);
 	e = vdp_lookup(vdev);
-	if (e) {
+	unseen = !e || e->state == VDP_STATE_SEEN;
+	mutex_unlock(&vdp_dev_lock);
+	return unseen;
+}
+
+static void vdp_on_bound(struct virtio_device *vdev)
+{
+	struct vdp_entry *e;
+	struct vdp_facts f;
+	bool unseen;
+
+	/*
+	 * A probe that was running when the module loaded (the scan did not
+	 * wait for its device lock): its bind was never seen.  Read the facts
+	 * outside the global lock; the device lock is held.
+	 */
+	unseen = vdp_bind_unseen(vdev);
+	if (unseen)
+		vdp_read_facts(vdev, vdev->config, &f);
+
+	mutex_lock(&vdp_dev_lock);
+	e = unseen ? vdp_entry_get(vdev) : vdp_lookup(vdev);
+	if (e && unseen && e->state == VDP_STATE_SEEN) {
+		vdp_mark_already_bound(e, &f);
+	} else if (e) {
 		vdp_compat_read_features(vdev, &e->negotiated);
 		e->have_negotiated = true;
 		e->bound = true;
+		vdp_check_direct(e, "after the driver's probe");
+		vdp_check_negotiated(e);
 		if (e->have_prediction) {
 			bool same = vdp_feat_equal(&e->predicted,
 						   &e->negotiated);
@@ -441,6 +613,30 @@ static void vdp_on_bound(struct virtio_device *vdev)
 					 e->negotiated.w[1], e->negotiated.w[0],
 					 e->predicted.w[1], e->predicted.w[0]);
 		}
+	}
+	mutex_unlock(&vdp_dev_lock);
+}
+
+/*
+ * Before the driver's remove: the driver frees its rings through the DMA
+ * API.  They were allocated through the direct path; freed through the
+ * function's IOMMU ops instead (someone else undid the path meanwhile)
+ * they would corrupt the IOMMU table or oops.  Put the path back for the
+ * teardown; the restore after it gives back the state of bind time.
+ */
+static void vdp_on_unbind(struct virtio_device *vdev)
+{
+	struct vdp_entry *e;
+
+	mutex_lock(&vdp_dev_lock);
+	e = vdp_lookup(vdev);
+	if (e && e->hooked && e->dma_state.installed &&
+	    !vdp_compat_direct_intact(e->dma_dev)) {
+		vdp_check_direct(e, "before the driver's remove");
+		vdp_compat_apply_direct(e->dma_dev);
+		dev_warn(&vdev->dev,
+			 "dma policy: direct path of %s put back for the driver's teardown\n",
+			 e->dev.bus[0] ? e->dev.bus : "-");
 	}
 	mutex_unlock(&vdp_dev_lock);
 }
@@ -488,6 +684,9 @@ static int vdp_bus_notify(struct notifier_block *nb, unsigned long action,
 	case BUS_NOTIFY_BOUND_DRIVER:
 		vdp_on_bound(vdev);
 		break;
+	case BUS_NOTIFY_UNBIND_DRIVER:
+		vdp_on_unbind(vdev);
+		break;
 	case BUS_NOTIFY_DRIVER_NOT_BOUND:
 	case BUS_NOTIFY_UNBOUND_DRIVER:
 		vdp_on_unbound(vdev);
@@ -509,33 +708,36 @@ static struct notifier_block vdp_nb = {
 /* Devices present at load time                                        */
 /* ------------------------------------------------------------------ */
 
+/*
+ * Never waits for a device lock: a probe stuck in I/O would keep modprobe
+ * (and every driver whose softdep names the module) waiting.  A device
+ * whose lock is taken is tracked without facts; the end of the probe in
+ * progress (BOUND_DRIVER: already-bound) or its next bind completes it.
+ */
 static int vdp_scan_one(struct device *dev, void *unused)
 {
 	struct virtio_device *vdev = dev_to_virtio(dev);
 	struct vdp_entry *e;
+	struct vdp_facts f;
+	bool locked, bound;
+	int tries;
 
-	device_lock(dev);
+	/* (a probe that is ending releases the lock within moments) */
+	for (tries = 0; !(locked = device_trylock(dev)) && tries < 5; tries++)
+		msleep(20);
+	/* Under the device lock a driver is either fully bound or absent. */
+	bound = locked && dev->driver;
+	if (bound)
+		vdp_read_facts(vdev, vdev->config, &f);
 	mutex_lock(&vdp_dev_lock);
 	e = vdp_entry_get(vdev);
-	/* Under the device lock a driver is either fully bound or absent. */
-	if (e && e->state == VDP_STATE_SEEN && dev->driver) {
-		vdp_gather(vdev, vdev->config, true, &e->dev, &e->plat,
-			   &e->dma);
-		e->have_offered = true;
-		vdp_compat_read_features(vdev, &e->negotiated);
-		e->have_negotiated = true;
-		e->bound = true;
-		e->state = VDP_STATE_ALREADY_BOUND;
-		memset(&e->dec, 0, sizeof(e->dec));
-		e->dec.requested = VDP_ACTION_AUTO;
-		e->dec.verdict = VDP_VERDICT_NOT_APPLIED;
-		e->dec.reason = VDP_REASON_ALREADY_BOUND;
-		e->dec.rule = -1;
-		e->dec.path = vdp_stock_path(&e->negotiated, &e->plat, &e->dma);
-		vdp_report(e);
-	}
+	if (e && e->state == VDP_STATE_SEEN && bound)
+		vdp_mark_already_bound(e, &f);
 	mutex_unlock(&vdp_dev_lock);
-	device_unlock(dev);
+	if (locked)
+		device_unlock(dev);
+	if (!locked)
+		dev_info(dev, "dma policy: busy at load (a probe in progress): reported when it ends\n");
 	return 0;
 }
 
@@ -665,9 +867,9 @@ int vdp_devices_show(struct seq_file *m, void *unused)
 {
 	struct vdp_entry *e;
 	unsigned long idx;
-	char rule[16];
+	char rule[16], dma[80];
 
-	seq_puts(m, "# name id transport parent offered negotiated decision path rule reason prediction hooked iommu direct\n");
+	seq_puts(m, "# name id transport parent offered negotiated decision path rule reason prediction hooked iommu direct dma-bind dma-now\n");
 	mutex_lock(&vdp_dev_lock);
 	xa_for_each(&vdp_entries, idx, e) {
 		bool decided = e->state != VDP_STATE_SEEN;
@@ -687,10 +889,18 @@ int vdp_devices_show(struct seq_file *m, void *unused)
 				   vdp_reason_token(e->dec.reason));
 		else
 			seq_puts(m, " - - - -");
-		seq_printf(m, " %s %d %s %u\n",
+		seq_printf(m, " %s %d %s %u",
 			   vdp_prediction_names[e->prediction], e->hooked,
 			   e->have_offered ? vdp_iommu_name(e->dma.iommu) : "-",
 			   e->dma.direct_path);
+		if (decided && e->have_dma_bind)
+			vdp_compat_dma_format(&e->dma_bind, dma, sizeof(dma));
+		else
+			strscpy(dma, "-", sizeof(dma));
+		seq_printf(m, " %s", dma);
+		if (!vdp_dma_now(e, dma, sizeof(dma)))
+			strscpy(dma, "-", sizeof(dma));
+		seq_printf(m, " %s\n", dma);
 	}
 	mutex_unlock(&vdp_dev_lock);
 	return 0;

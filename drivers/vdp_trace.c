@@ -14,5 +14,5 @@ void vdp_trace_decision(const struct vdp_entry *e)
 		       vdp_verdict_name(e->dec.verdict),
 		       vdp_path_name(e->dec.path),
 		       vdp_reason_token(e->dec.reason), e->dec.rule,
-		       e->dev.offered.w[0]);
+		       e->dev.offered.w[0], e->dev.offered.w[1]);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * virtio_dma_policy: the virtio_dma_policy:decision tracepoint, one event
- * per decision (the same fields as the dev_info line):
+ * per decision (the same fields as the dev_info line, and the offered
+ * features: bits 0..63 and, for 7.x, 64..127):
  *
  *   echo 1 > /sys/kernel/tracing/events/virtio_dma_policy/decision/enable
  *
@@ -20,10 +21,11 @@
 TRACE_EVENT(decision,
 	    TP_PROTO(const char *name, const char *parent, u32 device_id,
 		     bool audit, const char *verdict, const char *path,
-		     const char *reason, int rule, u64 offered),
+		     const char *reason, int rule, u64 offered,
+		     u64 offered_hi),
 
 	    TP_ARGS(name, parent, device_id, audit, verdict, path, reason,
-		    rule, offered),
+		    rule, offered, offered_hi),
 
 	    TP_STRUCT__entry(__array(char, name, 32)
 			     __array(char, parent, 32)
@@ -33,7 +35,8 @@ TRACE_EVENT(decision,
 			     __array(char, path, 16)
 			     __array(char, reason, 40)
 			     __field(int, rule)
-			     __field(u64, offered)),
+			     __field(u64, offered)
+			     __field(u64, offered_hi)),
 
 	    TP_fast_assign(strscpy(__entry->name, name, sizeof(__entry->name));
 			   strscpy(__entry->parent, parent,
@@ -46,13 +49,15 @@ TRACE_EVENT(decision,
 			   strscpy(__entry->reason, reason,
 				   sizeof(__entry->reason));
 			   __entry->rule = rule;
-			   __entry->offered = offered;),
+			   __entry->offered = offered;
+			   __entry->offered_hi = offered_hi;),
 
-	    TP_printk("device=%s parent=%s id=%u decision=%s%s path=%s reason=%s rule=%d offered=0x%llx",
+	    TP_printk("device=%s parent=%s id=%u decision=%s%s path=%s reason=%s rule=%d offered=0x%llx offered_hi=0x%llx",
 		      __entry->name, __entry->parent, __entry->device_id,
 		      __entry->audit ? "audit:" : "", __entry->verdict,
 		      __entry->path, __entry->reason, __entry->rule,
-		      (unsigned long long)__entry->offered)
+		      (unsigned long long)__entry->offered,
+		      (unsigned long long)__entry->offered_hi)
 );
 
 #endif /* VDP_TRACE_H */

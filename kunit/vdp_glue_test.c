@@ -173,11 +173,11 @@ static int refcnt(void)
 }
 
 /* The devices file's line for a device (by name or parent), split. */
-#define N_COLS 14
+#define N_COLS 16
 enum {
 	C_NAME, C_ID, C_TRANSPORT, C_PARENT, C_OFFERED, C_NEGOTIATED,
 	C_DECISION, C_PATH, C_RULE, C_REASON, C_PREDICTION, C_HOOKED,
-	C_IOMMU, C_DIRECT
+	C_IOMMU, C_DIRECT, C_DMA_BIND, C_DMA_NOW
 };
 
 struct dev_line {
@@ -575,6 +575,9 @@ static void check_bound(struct kunit *test, const struct glue_case *c,
 	KUNIT_EXPECT_STREQ(test, l.col[C_REASON], c->reason);
 	KUNIT_EXPECT_STREQ(test, l.col[C_RULE], c->rule);
 	KUNIT_EXPECT_STREQ(test, l.col[C_HOOKED], hooked(f) ? "1" : "0");
+	/* UML has no DMA state a direct path could change */
+	KUNIT_EXPECT_STREQ(test, l.col[C_DMA_BIND], "-");
+	KUNIT_EXPECT_STREQ(test, l.col[C_DMA_NOW], "-");
 	/* 128-bit columns: the high word only when it is not zero */
 	fmt_features(want, sizeof(want), f->offered, f->offered_hi);
 	KUNIT_EXPECT_STREQ(test, l.col[C_OFFERED], want);
@@ -646,6 +649,39 @@ static void vdp_glue_rules_later_test(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, find_dev_line(test, C_NAME, dev_name(&f->vdev.dev), &l));
 	KUNIT_EXPECT_STREQ(test, l.col[C_DECISION], "physical");
 	KUNIT_EXPECT_EQ(test, f->unoffered_seen, 0ULL);
+	glue_undev(test, 0);
+	KUNIT_EXPECT_EQ(test, refcnt(), ctx->ref0);
+}
+
+/* As virtio_balloon's validate() can: the driver will not take bit 33. */
+static int clear_33_validate(struct virtio_device *vdev)
+{
+	__virtio_clear_bit(vdev, VIRTIO_F_ACCESS_PLATFORM);
+	return 0;
+}
+
+/*
+ * A driver whose validate() clears bit 33 after the decision: the device
+ * runs with physical addresses, and the devices file says so (the decision
+ * stays the rule's).
+ */
+static void vdp_glue_validate_clears_33_test(struct kunit *test)
+{
+	struct glue_ctx *ctx = test->priv;
+	struct vdp_fake *f;
+	struct dev_line l;
+
+	KUNIT_ASSERT_EQ(test, file_write_str(P_RULES, "id=" ID_S ",action=dma"), 0);
+	ctx->drv->drv.validate = clear_33_validate;
+	f = glue_dev(test, 0, VDP_FAKE_ID, MODERN, false);
+	ctx->drv->drv.validate = NULL;
+	KUNIT_EXPECT_TRUE(test, f->probed);
+	KUNIT_EXPECT_FALSE(test, f->probe_features & B(33));
+	KUNIT_EXPECT_TRUE(test, hooked(f));
+	KUNIT_ASSERT_TRUE(test, find_dev_line(test, C_NAME, dev_name(&f->vdev.dev), &l));
+	KUNIT_EXPECT_STREQ(test, l.col[C_DECISION], "dma");
+	KUNIT_EXPECT_STREQ(test, l.col[C_PATH], "physical");
+	KUNIT_EXPECT_STREQ(test, l.col[C_PREDICTION], "mismatch");
 	glue_undev(test, 0);
 	KUNIT_EXPECT_EQ(test, refcnt(), ctx->ref0);
 }
@@ -906,6 +942,7 @@ static void vdp_glue_swap_test(struct kunit *test)
 static struct kunit_case vdp_glue_cases[] = {
 	KUNIT_CASE_PARAM(vdp_glue_decision_test, glue_gen_params),
 	KUNIT_CASE(vdp_glue_rules_later_test),
+	KUNIT_CASE(vdp_glue_validate_clears_33_test),
 	KUNIT_CASE(vdp_glue_already_bound_test),
 	KUNIT_CASE(vdp_glue_cycles_test),
 	KUNIT_CASE(vdp_glue_swap_test),

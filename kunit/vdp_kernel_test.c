@@ -10,6 +10,7 @@
  */
 #include <kunit/test.h>
 #include <linux/random.h>
+#include <linux/sizes.h>
 #include <linux/prandom.h>
 #include <linux/virtio.h>
 #include <linux/virtio_config.h>
@@ -210,8 +211,31 @@ static void vdp_kernel_probe_test(struct kunit *test)
 	/* the stock decision for it, by the kernel and by the model */
 	KUNIT_EXPECT_EQ(test, !f->probe_dma_quirk,
 			!!vdp_stock_use_dma_api(&want, 0));
+	/* a parent that is not a virtio-pci function never gets a direct path */
+	KUNIT_EXPECT_FALSE(test, vdp_compat_dma_dev_owned(&f->vdev, f->vdev.dev.parent));
 	vdp_fake_unregister(f);
 	KUNIT_EXPECT_TRUE(test, released);
+}
+
+/*
+ * "No IOMMU" is not "guest physical": dma-direct adds a dma-ranges offset
+ * (dev->dma_range_map), so the glue must call such a device translating.
+ */
+static void vdp_kernel_dma_offset_test(struct kunit *test)
+{
+	struct kernel_ctx *ctx = test->priv;
+	const struct bus_dma_region same[] = {
+		{ .cpu_start = 0, .dma_start = 0, .size = SZ_1G }, { 0 } };
+	const struct bus_dma_region moved[] = {
+		{ .cpu_start = 0, .dma_start = SZ_1G, .size = SZ_1G }, { 0 } };
+	const struct bus_dma_region *saved = ctx->parent->dma_range_map;
+
+	KUNIT_EXPECT_EQ(test, vdp_compat_iommu(ctx->parent), VDP_IOMMU_NONE);
+	ctx->parent->dma_range_map = same;
+	KUNIT_EXPECT_EQ(test, vdp_compat_iommu(ctx->parent), VDP_IOMMU_NONE);
+	ctx->parent->dma_range_map = moved;
+	KUNIT_EXPECT_EQ(test, vdp_compat_iommu(ctx->parent), VDP_IOMMU_TRANSLATING);
+	ctx->parent->dma_range_map = saved;
 }
 
 static int vdp_kernel_init(struct kunit *test)
@@ -256,6 +280,7 @@ static struct kunit_case vdp_core_kernel_cases[] = {
 	KUNIT_CASE(vdp_kernel_constants_test),
 	KUNIT_CASE(vdp_kernel_filter_test),
 	KUNIT_CASE(vdp_kernel_dma_quirk_test),
+	KUNIT_CASE(vdp_kernel_dma_offset_test),
 	KUNIT_CASE_PARAM(vdp_kernel_probe_test, kprobe_gen_params),
 	{}
 };

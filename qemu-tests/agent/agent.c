@@ -432,6 +432,7 @@ static const char *esc(const char *s)
 /* ------------------------------------------------------------------ */
 
 static unsigned long long kmsg_mark; /* sequence number seen so far */
+static unsigned long long vdp_mark;  /* kmsg_mark at the last vdp step */
 
 /* Calls fn for every record after *seq (updates *seq). */
 static void kmsg_scan(unsigned long long *seq,
@@ -563,11 +564,17 @@ static int insmod_child(void *a, int msgfd)
 }
 
 /* Returns 0, a positive errno, or CHILD_TIMEOUT/CHILD_SIGNALED; msg set. */
-static int insmod(const char *path, const char *params, char *msg, size_t msz)
+static int insmod_within(const char *path, const char *params, long timeout_ms,
+			 char *msg, size_t msz)
 {
 	struct insmod_arg ia = { path, params };
 
-	return run_child(insmod_child, &ia, LOAD_TIMEOUT_MS, msg, msz);
+	return run_child(insmod_child, &ia, timeout_ms, msg, msz);
+}
+
+static int insmod(const char *path, const char *params, char *msg, size_t msz)
+{
+	return insmod_within(path, params, LOAD_TIMEOUT_MS, msg, msz);
 }
 
 static int load_module(const char *name, const char *params, int depth)
@@ -673,6 +680,7 @@ struct disk {
 	int gen;           /* data generation currently on the device */
 	int hung;          /* an I/O on it timed out: do not touch again */
 	int stuck;         /* its probe outlasted a settle: do not wait again */
+	int nowait;        /* "drivers nowait=": the drivers step does not wait */
 };
 static struct disk disks[MAX_DISKS];
 static int ndisks;
@@ -814,14 +822,14 @@ static void settle(long timeout_ms)
 	do {
 		pending = 0;
 		for (i = 0; i < ndisks; i++)
-			if (!disks[i].stuck && disk_pending(&disks[i]))
+			if (!disks[i].stuck && !disks[i].nowait && disk_pending(&disks[i]))
 				pending++;
 		if (!pending)
 			return;
 		sleep_ms(50);
 	} while (now_ms() < deadline);
 	for (i = 0; i < ndisks; i++) {
-		if (!disks[i].stuck && disk_pending(&disks[i])) {
+		if (!disks[i].stuck && !disks[i].nowait && disk_pending(&disks[i])) {
 			disks[i].stuck = 1;
 			diag("settle: disk %s still probing after %ld ms: marked stuck",
 			     disks[i].tag, timeout_ms);
@@ -1109,7 +1117,7 @@ static int io_child(void *a, int msgfd)
 /* The module's debugfs table                                          */
 /* ------------------------------------------------------------------ */
 
-#define MAX_COLS 16
+#define MAX_COLS 20
 struct row { int n; char col[MAX_COLS][80]; };
 
 static int vdp_loaded;   /* the scenario loaded the module (and it is in) */
@@ -1171,7 +1179,9 @@ static const char *rawcol(const struct row *hdr, const struct row *row,
 
 /*
  * Column by name.  "verdict" is the decision column without its "audit:"
- * prefix; "audit" is "yes" when that prefix is there, else "no".
+ * prefix; "audit" is "yes" when that prefix is there, else "no"; "dma" is
+ * "changed" when the transport's DMA state now (dma-now) differs from the
+ * one read at bind (dma-bind), "same" when not, "-" if either is unknown.
  */
 static const char *col(const struct row *hdr, const struct row *row,
 		       const char *name)
@@ -1180,6 +1190,16 @@ static const char *col(const struct row *hdr, const struct row *row,
 
 	if (v)
 		return v;
+	if (!strcmp(name, "dma")) {
+		const char *b = rawcol(hdr, row, "dma-bind");
+		const char *w = rawcol(hdr, row, "dma-now");
+
+		if (!b || !w)
+			return NULL;
+		if (!strcmp(b, "-") || !strcmp(w, "-"))
+			return "-";
+		return strcmp(b, w) ? "changed" : "same";
+	}
 	if (!strcmp(name, "verdict") || !strcmp(name, "audit")) {
 		v = rawcol(hdr, row, "decision");
 		if (!v)
@@ -1262,7 +1282,7 @@ static void check_disk(struct disk *d, char **tok, int n)
 	const char *want_xlate = kv(tok, n, "xlate");
 	const char *want_window = kv(tok, n, "window");
 	const char *want_outcome = kv(tok, n, "outcome");
-	static const char *const tablekeys[] = { "verdict", "reason", "rule", "prediction", "transport", "audit", "hooked", "iommu", NULL };
+	static const char *const tablekeys[] = { "verdict", "reason", "rule", "prediction", "transport", "audit", "hooked", "iommu", "dma", NULL };
 	static const char *const otherkeys[] = { "probe", "path", "bounces", "maps", "xlate", "window", "outcome", "io", "timeout", NULL };
 	char blk[32] = "", feats[160] = "", msg[512], label[64];
 	int probed, b33 = -1, io_ok = 0, io_ran = 0, i;
@@ -1272,6 +1292,7 @@ static void check_disk(struct disk *d, char **tok, int n)
 	unsigned long st;
 	const char *want_io = kv(tok, n, "io");
 	int want_timeout = want_io && !strcmp(want_io, "timeout");
+	int skip_io = want_io && !strcmp(want_io, "skip");
 	long io_timeout = kv(tok, n, "timeout") ? strtol(kv(tok, n, "timeout"), NULL, 0) * 1000 : IO_TIMEOUT_MS;
 
 	if (!want_probe)
@@ -1318,7 +1339,9 @@ static void check_disk(struct disk *d, char **tok, int n)
 		b33 = disk_feature(d, 33, feats, sizeof(feats));
 		diag("%s features %s", label, feats);
 	}
-	if (probed && !d->hung) {
+	if (probed && skip_io) {
+		diag("%s: no I/O (io=skip)", label);
+	} else if (probed && !d->hung) {
 		struct io_arg ia;
 		int rc;
 
@@ -1391,6 +1414,23 @@ static void check_disk(struct disk *d, char **tok, int n)
 		if (need_table) {
 			struct row hdr, row;
 			int r = vdp_loaded ? vdp_row(d, &hdr, &row) : -ENOENT;
+
+			/*
+			 * io=skip is for a disk whose probe is slow on purpose:
+			 * its block device exists before the probe ends (the
+			 * partition scan runs inside it), and the module decides
+			 * at its end.  Wait for the decision (bounded).
+			 */
+			if (skip_io && r > 0) {
+				long deadline = now_ms() + SETTLE_TIMEOUT_MS;
+				const char *dc = col(&hdr, &row, "decision");
+
+				while (r > 0 && dc && !strcmp(dc, "-") && now_ms() < deadline) {
+					sleep_ms(200);
+					r = vdp_row(d, &hdr, &row);
+					dc = r > 0 ? col(&hdr, &row, "decision") : NULL;
+				}
+			}
 
 			if (r <= 0) {
 				const char *why = !vdp_loaded ? vdp_missing_why :
@@ -1497,6 +1537,27 @@ static void collect_vdp_msg(const char *m, void *ctx)
 		snprintf(dmesg_hits[ndmesg_hits++], sizeof(dmesg_hits[0]), "%s", m);
 }
 
+struct log_find { const char *text; char hit[300]; };
+
+static void find_log_line(const char *m, void *ctx)
+{
+	struct log_find *f = ctx;
+
+	if (!f->hit[0] && strstr(m, f->text))
+		snprintf(f->hit, sizeof(f->hit), "%s", m);
+}
+
+/* logged TEXT...: a kernel log line since the last vdp step contains TEXT */
+static void step_logged(const char *line)
+{
+	struct log_find f = { line, "" };
+	unsigned long long seq = vdp_mark;
+
+	kmsg_scan(&seq, find_log_line, &f);
+	tap(f.hit[0] != 0, "kernel log since the module's load has \"%s\"%s%s", esc(line),
+	    f.hit[0] ? ": " : "", f.hit);
+}
+
 /* joins tok[1..n) as module parameters */
 static void join_params(char **tok, int n, int from, char *out, size_t sz)
 {
@@ -1504,12 +1565,30 @@ static void join_params(char **tok, int n, int from, char *out, size_t sz)
 
 	out[0] = 0;
 	for (i = from; i < n; i++) {
-		if (!strncmp(tok[i], "expect=", 7) || !strncmp(tok[i], "log=", 4))
+		if (!strncmp(tok[i], "expect=", 7) || !strncmp(tok[i], "log=", 4) ||
+		    !strncmp(tok[i], "load-timeout=", 13))
 			continue;
 		if (out[0])
 			strncat(out, " ", sz - strlen(out) - 1);
 		strncat(out, tok[i], sz - strlen(out) - 1);
 	}
+}
+
+/* helper NAME [PARAM=VALUE...]: insmod the test-only /vdp/NAME.ko */
+static void step_helper(char **tok, int n)
+{
+	char path[128], params[1024], msg[300];
+	int rc;
+
+	snprintf(path, sizeof(path), "/vdp/%s.ko", tok[1]);
+	join_params(tok, n, 2, params, sizeof(params));
+	if (!exists(path)) {
+		tap(0, "helper %s %s: not built for this kernel", tok[1], esc(params));
+		return;
+	}
+	rc = insmod(path, params, msg, sizeof(msg));
+	tap(rc == 0, "helper %s %s loads%s%s", tok[1], esc(params), rc ? ": " : "",
+	    rc == CHILD_TIMEOUT ? "TIMEOUT" : msg);
 }
 
 static int rmmod_child(void *arg, int msgfd)
@@ -1529,6 +1608,8 @@ static void step_vdp(char **tok, int n, int expect_fail)
 {
 	char params[4200], msg[300];
 	const char *exp = kv(tok, n, "expect");
+	const char *lt = kv(tok, n, "load-timeout");
+	long load_ms = lt ? strtol(lt, NULL, 0) * 1000 : LOAD_TIMEOUT_MS;
 	int want = expect_fail ? (exp ? errno_by_name(exp) : EINVAL) : 0;
 	int rc;
 
@@ -1540,12 +1621,14 @@ static void step_vdp(char **tok, int n, int expect_fail)
 		return;
 	}
 	kmsg_set_mark();
-	rc = insmod(VDP_KO, params, msg, sizeof(msg));
+	vdp_mark = kmsg_mark;
+	rc = insmod_within(VDP_KO, params, load_ms, msg, sizeof(msg));
 	if (!expect_fail) {
 		vdp_loaded = rc == 0;
 		if (!vdp_loaded)
-			vdp_missing_why = "insmod failed";
-		tap(rc == 0, "insmod virtio_dma_policy %s%s%s", esc(params),
+			vdp_missing_why = rc == CHILD_TIMEOUT ? "insmod timed out" : "insmod failed";
+		tap(rc == 0, "insmod virtio_dma_policy %s%s%s%s", esc(params),
+		    lt ? " within the load timeout" : "",
 		    rc ? ": " : "", rc == CHILD_TIMEOUT ? "TIMEOUT" : msg);
 		return;
 	}
@@ -1671,12 +1754,65 @@ static void step_bind(char **tok, int n, int bind)
 		settle(SETTLE_TIMEOUT_MS);
 }
 
+/*
+ * restored TAG|all: after an unbind, the transport's DMA state (as the
+ * module reads it now) is the one it had at bind, before the module changed
+ * anything.  "all": every disk whose row has a state at bind.
+ */
+static void step_restored(char **tok, int n)
+{
+	int i, any = 0;
+
+	for (i = 0; i < ndisks; i++) {
+		struct disk *d = &disks[i];
+		struct row hdr, row;
+		const char *b, *w;
+		int r, all = n < 2 || !strcmp(tok[1], "all");
+
+		if (!all && strcmp(tok[1], d->tag))
+			continue;
+		if (!d->vdev[0])
+			disk_find(d);
+		r = vdp_loaded ? vdp_row(d, &hdr, &row) : -ENOENT;
+		if (r <= 0) {
+			if (!all)
+				tap(0, "disk %s: DMA state restored: %s", d->tag,
+				    !vdp_loaded ? vdp_missing_why : "not in the devices table");
+			continue;
+		}
+		b = col(&hdr, &row, "dma-bind");
+		w = col(&hdr, &row, "dma-now");
+		if (all && (!b || !strcmp(b, "-")))
+			continue;
+		any = 1;
+		tap(b && w && strcmp(b, "-") && !strcmp(b, w) && !disk_bound(d),
+		    "disk %s (%s): unbound, its transport's DMA state is back to the one at bind (bind %s, now %s)",
+		    d->tag, d->pci, b ? b : "?", w ? w : "?");
+	}
+	if (!any && (n < 2 || !strcmp(tok[1], "all")))
+		tap(0, "restored all: no disk has a DMA state at bind in the devices table");
+}
+
+/*
+ * drivers [nowait=TAG,TAG...]: the listed disks are not waited for (a probe
+ * meant to be still running at the next step); later steps wait for them.
+ */
 static void step_drivers(char **tok, int n)
 {
+	const char *nw = kv(tok, n, "nowait");
 	int i, rc = 0;
 
-	(void)tok;
-	(void)n;
+	for (i = 0; i < ndisks; i++) {
+		const char *p = nw;
+		size_t l = strlen(disks[i].tag);
+
+		while (p && *p) {
+			if (!strncmp(p, disks[i].tag, l) && (p[l] == ',' || !p[l]))
+				disks[i].nowait = 1;
+			p = strchr(p, ',');
+			p = p ? p + 1 : NULL;
+		}
+	}
 	/* transports first: they create the virtio devices */
 	rc |= load_module("virtio_pci", NULL, 0);
 	/* drivers probe in the background: a device that hangs in its
@@ -1686,8 +1822,11 @@ static void step_drivers(char **tok, int n)
 	settle(SETTLE_TIMEOUT_MS);
 	for (i = 0; i < ndisks; i++) {
 		disk_find(&disks[i]);
-		diag("disk %s: parent %s -> %s", disks[i].tag, disks[i].pci,
-		     disks[i].vdev[0] ? disks[i].vdev : "NOT FOUND");
+		diag("disk %s: parent %s -> %s%s", disks[i].tag, disks[i].pci,
+		     disks[i].vdev[0] ? disks[i].vdev : "NOT FOUND",
+		     disks[i].nowait ? (disk_pending(&disks[i]) ? " (probing, not waited for)" :
+					" (not waited for, but probed already)") : "");
+		disks[i].nowait = 0;
 	}
 }
 
@@ -1918,6 +2057,12 @@ static void run_plan(void)
 			step_bind(tok, n, 0);
 		} else if (!strcmp(tok[0], "bind")) {
 			step_bind(tok, n, 1);
+		} else if (!strcmp(tok[0], "helper") && n > 1) {
+			step_helper(tok, n);
+		} else if (!strcmp(tok[0], "logged") && n > 1) {
+			step_logged(line + strlen("logged "));
+		} else if (!strcmp(tok[0], "restored")) {
+			step_restored(tok, n);
 		} else if (!strcmp(tok[0], "dump")) {
 			step_dump();
 		} else if (!strcmp(tok[0], "bench")) {
