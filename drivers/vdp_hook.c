@@ -461,6 +461,15 @@ static void vdp_read_facts(struct virtio_device *vdev,
 					       &f->dma_bind);
 }
 
+/* Called with vdp_dev_lock held. */
+static void vdp_take_facts(struct vdp_entry *e, const struct vdp_facts *f)
+{
+	e->dev = f->dev;
+	e->plat = f->plat;
+	e->dma = f->dma;
+	e->have_offered = true;
+}
+
 static void vdp_on_bind(struct virtio_device *vdev)
 {
 	const struct virtio_config_ops *orig = vdev->config;
@@ -495,12 +504,9 @@ static void vdp_on_bind(struct virtio_device *vdev)
 		return;
 	}
 
-	e->dev = f.dev;
-	e->plat = f.plat;
-	e->dma = f.dma;
+	vdp_take_facts(e, &f);
 	e->dma_bind = f.dma_bind;
 	e->have_dma_bind = f.have_dma_bind;
-	e->have_offered = true;
 	e->have_negotiated = false;
 	e->bound = false;
 	memset(&e->dma_state, 0, sizeof(e->dma_state));
@@ -521,10 +527,7 @@ static void vdp_on_bind(struct virtio_device *vdev)
 static void vdp_mark_already_bound(struct vdp_entry *e,
 				   const struct vdp_facts *f)
 {
-	e->dev = f->dev;
-	e->plat = f->plat;
-	e->dma = f->dma;
-	e->have_offered = true;
+	vdp_take_facts(e, f);
 	vdp_compat_read_features(e->vdev, &e->negotiated);
 	e->have_negotiated = true;
 	e->bound = true;
@@ -539,8 +542,8 @@ static void vdp_mark_already_bound(struct vdp_entry *e,
 }
 
 /*
- * A driver's validate() may clear bit 33 after the decision (virtio_balloon
- * does when it cannot use the DMA API for page frames it hands out): the
+ * A driver's validate() may clear bit 33 after the decision (6.1
+ * virtballoon_validate() always does, drivers/virtio/virtio_balloon.c:1104): the
  * rings then take physical addresses whatever was decided.  Report the path
  * really taken, and undo a direct path nothing uses.  The edits stay (a
  * restore writes vdev->features again with them).
