@@ -25,6 +25,8 @@ SRC := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 # names x86_64, ppc64 and sparc64.
 QEMU_ARCH ?= $(patsubst x86,x86_64,$(patsubst powerpc,ppc64,$(patsubst sparc,sparc64,$(or $(ARCH),x86_64))))
 export VDP_STATE := $(HOME)/.cache/virtio_dma_policy
+# Sub-makes run one job per CPU unless the caller chose -j itself.
+JOBS := $(if $(filter -j%,$(MAKEFLAGS)),,-j$(shell nproc))
 
 .PHONY: all modules kdir-exists clean check fuzz bench kunit qemu-test test demo \
 	bench-guest checkpatch sparse help
@@ -32,7 +34,7 @@ export VDP_STATE := $(HOME)/.cache/virtio_dma_policy
 all: modules
 
 modules: kdir-exists
-	$(MAKE) -C $(KDIR) M=$(SRC) modules
+	$(MAKE) $(JOBS) -C $(KDIR) M=$(SRC) modules
 
 kdir-exists:
 	@test -f $(KDIR)/Makefile || { echo "No kernel build dir at KDIR=$(KDIR)."; \
@@ -40,7 +42,7 @@ kdir-exists:
 	  exit 1; }
 
 sparse: kdir-exists
-	$(MAKE) -C $(KDIR) M=$(SRC) C=2 modules
+	$(MAKE) $(JOBS) -C $(KDIR) M=$(SRC) C=2 modules
 
 checkpatch:
 	$(SRC)/scripts/checkpatch
@@ -51,7 +53,7 @@ clean:
 	find $(SRC)/drivers -name '*.o' -o -name '.*.cmd' -o -name '*.o.d' | xargs rm -f
 
 check:
-	$(MAKE) -C $(SRC)/tests/host check
+	$(MAKE) $(JOBS) -C $(SRC)/tests/host check
 
 fuzz:
 	$(MAKE) -C $(SRC)/tests/host fuzz

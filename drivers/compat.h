@@ -26,6 +26,8 @@
 #include <linux/swiotlb.h>
 #include <linux/virtio.h>
 #include <linux/virtio_config.h>
+#include <linux/virtio_ring.h>
+#include <linux/slab.h>
 #include <linux/virtio_anchor.h>
 #include <xen/xen.h>
 
@@ -228,6 +230,38 @@ static inline void vdp_compat_write_features(struct virtio_device *vdev,
 	i = 0;
 	vdev->features = in->w[i];
 #endif
+}
+
+/*
+ * The running kernel's transport-feature facts (struct vdp_model), by
+ * what its virtio core is rather than by its version: END is the
+ * kernel's VIRTIO_TRANSPORT_F_END, the width its features type, and the
+ * kept bits are what its own vring_transport_features() leaves of a
+ * scratch device offering every bit (the function only clears bits of
+ * vdev->features).  -ENOMEM leaves *m untouched.
+ */
+static inline int vdp_compat_model(struct vdp_model *m)
+{
+	struct virtio_device *scratch;
+	struct vdp_features all, kept;
+	unsigned int i;
+
+	scratch = kzalloc(sizeof(*scratch), GFP_KERNEL);
+	if (!scratch)
+		return -ENOMEM;
+	memset(&all, 0xff, sizeof(all));
+	vdp_compat_write_features(scratch, &all);
+	vring_transport_features(scratch);
+	vdp_compat_read_features(scratch, &kept);
+	kfree(scratch);
+
+	memset(m, 0, sizeof(*m));
+	m->transport_end = VIRTIO_TRANSPORT_F_END;
+	m->feature_bits = VDP_HAVE_EXTENDED_FEATURES ? 128 : 64;
+	for (i = VIRTIO_TRANSPORT_F_START; i < VIRTIO_TRANSPORT_F_END; i++)
+		if (vdp_feat_test(&kept, i))
+			vdp_feat_set(&m->keep, i);
+	return 0;
 }
 
 /* Install the extended (128-bit) get_features wrapper where it exists. */

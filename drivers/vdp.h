@@ -86,6 +86,8 @@ int vdp_devices_show(struct seq_file *m, void *unused);
 int vdp_reprobe(const char *name);
 
 /* vdp_facts.c */
+void vdp_model_init(void);
+const struct vdp_model *vdp_kernel_model(void);
 void vdp_gather(struct virtio_device *vdev,
 		const struct virtio_config_ops *ops, bool read_features,
 		struct vdp_device *dev, struct vdp_platform *plat,

@@ -15,6 +15,34 @@ static void vdp_name(char *dst, size_t size, const char *src)
 	strscpy(dst, src ? src : "", size);
 }
 
+/* The running kernel's transport-feature facts: set once, at init. */
+static struct vdp_model vdp_model;
+
+void vdp_model_init(void)
+{
+	char keep[3 * (64 - VDP_TRANSPORT_F_START) + 1] = "";	/* "NN," a bit */
+	size_t len = 0;
+	unsigned int i;
+
+	if (vdp_compat_model(&vdp_model) || !vdp_model_valid(&vdp_model)) {
+		pr_warn("cannot measure the kernel's transport features: predicting as %s\n",
+			vdp_gen_name(vdp_compat_gen()));
+		vdp_model_of_gen(vdp_compat_gen(), &vdp_model);
+	}
+	for (i = VDP_TRANSPORT_F_START; i < vdp_model.transport_end; i++)
+		if (vdp_feat_test(&vdp_model.keep, i))
+			len += scnprintf(keep + len, sizeof(keep) - len, "%s%u",
+					 len ? "," : "", i);
+	pr_info("kernel model: transport bits %u..%u, kept %s, %u feature bits\n",
+		VDP_TRANSPORT_F_START, vdp_model.transport_end - 1, keep,
+		vdp_model.feature_bits);
+}
+
+const struct vdp_model *vdp_kernel_model(void)
+{
+	return &vdp_model;
+}
+
 /*
  * Fill the three fact structures for a device.  ops is the transport's
  * own virtio_config_ops (never our copy), read_features says whether

@@ -421,8 +421,8 @@ static void vdp_predict(struct vdp_entry *e, struct virtio_driver *drv)
 			vdp_feat_set(&fl, drv->feature_table_legacy[i]);
 	if (vdp_needs_hook(&e->dec))
 		vdp_edit(&offered, &e->dec);
-	vdp_predict_negotiated(e->plat.gen, &e->dev, &offered, &f, &fl,
-			       !!drv->feature_table_legacy, &e->predicted);
+	vdp_model_predict(vdp_kernel_model(), &e->dev, &offered, &f, &fl,
+			  !!drv->feature_table_legacy, &e->predicted);
 	e->have_prediction = true;
 }
 
@@ -761,8 +761,15 @@ static void vdp_finder_remove(struct virtio_device *vdev)
 {
 }
 
+/*
+ * Synchronous: unregister_virtio_driver() -> driver_detach() waits for
+ * every async probe in the system (async_synchronize_full()) when the
+ * driver allows async probing, which a default driver of a module loaded
+ * with async_probe=1 does; one probe stuck in I/O then stalls the load.
+ */
 static struct virtio_driver vdp_finder = {
 	.driver.name = KBUILD_MODNAME "_bus_finder",
+	.driver.probe_type = PROBE_FORCE_SYNCHRONOUS,
 	.id_table = vdp_no_ids,
 	.probe = vdp_finder_probe,
 	.remove = vdp_finder_remove,

@@ -22,6 +22,7 @@ static int __init vdp_init(void)
 		return -EINVAL;
 	}
 
+	vdp_model_init();
 	ret = vdp_rules_init();
 	if (ret)
 		return ret;

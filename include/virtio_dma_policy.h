@@ -43,8 +43,10 @@ extern "C" {
  *    rules[]); vdp_rules_count() sizes it for a text; no prefilter index;
  *    reasons 15 and 16 (physical is unsafe for a translated bit-33
  *    device and in secure guests).
+ * 4: struct vdp_model (the running kernel's transport-feature facts) and
+ *    the vdp_model_*() functions; the gen-keyed ones use its presets.
  */
-#define VDP_ABI_VERSION 3
+#define VDP_ABI_VERSION 4
 
 /* ------------------------------------------------------------------ */
 /* Feature bits                                                        */
@@ -372,7 +374,34 @@ int vdp_stock_use_dma_api(const struct vdp_features *negotiated, int xen);
 int vdp_stock_features_ok(const struct vdp_features *negotiated,
 			  int restricted_mem);
 
-/* vring_transport_features() of a generation, applied in place. */
+/*
+ * What a kernel's virtio core does with transport features: the inputs
+ * of the prediction model.  The generations' presets are 6.1, 6.12 and
+ * 7.2; the glue measures the running kernel instead (drivers/compat.h),
+ * since the facts did not change at generation boundaries (6.4-6.7 keep
+ * NOTIFICATION_DATA with END still 41; 128 bits came in a 6.x).
+ */
+struct vdp_model {
+	vdp_u8 transport_end;  /* VIRTIO_TRANSPORT_F_END (exclusive)        */
+	vdp_u8 feature_bits;   /* 64, or 128 (get_extended_features)        */
+	vdp_u8 reserved0[6];
+	/* the bits of [TRANSPORT_F_START, transport_end) it keeps */
+	struct vdp_features keep;
+};
+
+/*
+ * A generation's preset (unknown generations: the newest).  A model is
+ * valid when VDP_TRANSPORT_F_START < transport_end <= 64, feature_bits
+ * is 64 or 128 and keep lies inside the transport range; the functions
+ * below treat an invalid model as the preset of the newest generation.
+ */
+void vdp_model_of_gen(vdp_u8 gen, struct vdp_model *model);
+int vdp_model_valid(const struct vdp_model *model);
+
+/* vring_transport_features() under a model, applied in place. */
+void vdp_model_filter(const struct vdp_model *model,
+		      struct vdp_features *features);
+/* The same with a generation's preset. */
 void vdp_transport_filter(vdp_u8 gen, struct vdp_features *features);
 
 /*
@@ -382,6 +411,13 @@ void vdp_transport_filter(vdp_u8 gen, struct vdp_features *features);
  * the driver's feature tables as bit sets (has_legacy: the driver has a
  * separate legacy table).
  */
+void vdp_model_predict(const struct vdp_model *model,
+		       const struct vdp_device *dev,
+		       const struct vdp_features *offered,
+		       const struct vdp_features *drv,
+		       const struct vdp_features *drv_legacy, int has_legacy,
+		       struct vdp_features *out);
+/* The same with a generation's preset. */
 void vdp_predict_negotiated(vdp_u8 gen, const struct vdp_device *dev,
 			    const struct vdp_features *offered,
 			    const struct vdp_features *drv,

@@ -78,6 +78,49 @@ static void vdp_kernel_filter_test(struct kunit *test)
 	}
 }
 
+/*
+ * The glue measures the running kernel (vdp_compat_model()) instead of
+ * trusting its version: on each series of the matrix the measurement is
+ * the generation's preset, and it filters as vring_transport_features().
+ */
+static void vdp_kernel_model_test(struct kunit *test)
+{
+	struct virtio_device *vdev = kunit_kzalloc(test, sizeof(*vdev), GFP_KERNEL);
+	struct vdp_model measured, preset;
+	unsigned int b;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, vdev);
+	KUNIT_ASSERT_EQ(test, vdp_compat_model(&measured), 0);
+	KUNIT_EXPECT_TRUE(test, vdp_model_valid(&measured));
+	KUNIT_EXPECT_EQ(test, measured.transport_end, VIRTIO_TRANSPORT_F_END);
+	KUNIT_EXPECT_EQ(test, measured.feature_bits,
+			VDP_HAVE_EXTENDED_FEATURES ? 128 : 64);
+	vdp_model_of_gen(this_gen(), &preset);
+	KUNIT_EXPECT_EQ(test, measured.transport_end, preset.transport_end);
+	KUNIT_EXPECT_EQ(test, measured.feature_bits, preset.feature_bits);
+	KUNIT_EXPECT_EQ(test, measured.keep.w[0], preset.keep.w[0]);
+	KUNIT_EXPECT_EQ(test, measured.keep.w[1], preset.keep.w[1]);
+	for (b = 0; b <= VDP_FEATURE_BITS; b++) {
+		/* bit b alone, and (b == 128) every bit */
+		struct vdp_features in = { .w = { 0, 0 } }, f, k;
+
+		if (b < VDP_FEATURE_BITS)
+			vdp_feat_set(&in, b);
+		else
+			memset(&in, 0xff, sizeof(in));
+		if (measured.feature_bits == 64)
+			in.w[1] = 0;
+		f = in;
+		vdp_compat_write_features(vdev, &in);
+		vring_transport_features(vdev);
+		vdp_compat_read_features(vdev, &k);
+		vdp_model_filter(&measured, &f);
+		KUNIT_EXPECT_TRUE_MSG(test, f.w[0] == k.w[0] && f.w[1] == k.w[1],
+				      "bit %u: model keeps 0x%llx:%llx, kernel 0x%llx:%llx",
+				      b, f.w[1], f.w[0], k.w[1], k.w[0]);
+	}
+}
+
 /* vdp_stock_use_dma_api() == !virtio_has_dma_quirk() (no Xen here). */
 static void vdp_kernel_dma_quirk_test(struct kunit *test)
 {
@@ -188,9 +231,13 @@ static void vdp_kernel_probe_test(struct kunit *test)
 	struct vdp_fake *f;
 	bool released = false;
 
+	struct vdp_model model;
+
+	/* the glue predicts with the measured model */
+	KUNIT_ASSERT_EQ(test, vdp_compat_model(&model), 0);
 	dev.offered = offered;
-	vdp_predict_negotiated(this_gen(), &dev, &offered, &drv, &legacy,
-			       k->has_legacy, &want);
+	vdp_model_predict(&model, &dev, &offered, &drv, &legacy,
+			  k->has_legacy, &want);
 	KUNIT_EXPECT_EQ(test, want.w[1], 0ULL);
 
 	vdp_fake_driver_features(ctx->drv, k->drv, k->legacy, k->has_legacy);
@@ -279,6 +326,7 @@ static void vdp_kernel_exit(struct kunit *test)
 static struct kunit_case vdp_core_kernel_cases[] = {
 	KUNIT_CASE(vdp_kernel_constants_test),
 	KUNIT_CASE(vdp_kernel_filter_test),
+	KUNIT_CASE(vdp_kernel_model_test),
 	KUNIT_CASE(vdp_kernel_dma_quirk_test),
 	KUNIT_CASE(vdp_kernel_dma_offset_test),
 	KUNIT_CASE_PARAM(vdp_kernel_probe_test, kprobe_gen_params),

@@ -123,16 +123,6 @@ struct Feat {
 
 inline bool feat_any(const vdp_features &f) { return (f.w[0] | f.w[1]) != 0; }
 
-// A generation's VIRTIO_TRANSPORT_F_END (exclusive) and the transport
-// bits vring_transport_features() keeps.  Unknown generations are
-// treated as the newest one.
-constexpr unsigned transport_end(vdp_u8 gen) { return gen == VDP_GEN_6_1 ? 41u : 42u; }
-Feat transport_keep(vdp_u8 gen);
-constexpr unsigned feature_width(vdp_u8 gen)
-{
-	return (gen == VDP_GEN_6_1 || gen == VDP_GEN_6_12) ? 64u : 128u;
-}
-
 // ------------------------------------------------------------------
 // Small string helpers (no libc)
 // ------------------------------------------------------------------

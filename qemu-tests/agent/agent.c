@@ -274,6 +274,26 @@ typedef int (*child_fn)(void *arg, int msgfd);
  * kernel cannot be killed), or CHILD_SIGNALED.  msg receives what the child
  * wrote to msgfd.
  */
+/* A timed-out child's kernel stack, as diagnostics: where it waits. */
+static void dump_stack_of(pid_t pid)
+{
+	char path[64], buf[2048], *line, *save;
+	int fd;
+	ssize_t r;
+
+	snprintf(path, sizeof(path), "/proc/%d/stack", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	r = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (r <= 0)
+		return;
+	buf[r] = 0;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		diag("timed-out child %d: %s", (int)pid, line);
+}
+
 static int run_child(child_fn fn, void *arg, long timeout_ms, char *msg,
 		     size_t msgsz)
 {
@@ -319,6 +339,7 @@ static int run_child(child_fn fn, void *arg, long timeout_ms, char *msg,
 			break;
 		}
 		if (now_ms() > deadline) {
+			dump_stack_of(pid);
 			kill(pid, SIGKILL);
 			rc = CHILD_TIMEOUT;
 			break;
