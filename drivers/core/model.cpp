@@ -57,6 +57,15 @@ static void filter(const Model &m, Feat &f)
 	f = f & ~(range & ~m.keep);
 }
 
+static void filter_in_place(const Model &m, struct vdp_features *features)
+{
+	if (!features)
+		return;
+	Feat f = Feat::from(*features);
+	filter(m, f);
+	f.to(*features);
+}
+
 static void predict(const Model &m, const struct vdp_device *dev,
 		    const struct vdp_features *offered, const struct vdp_features *drv,
 		    const struct vdp_features *drv_legacy, int has_legacy,
@@ -144,20 +153,12 @@ int vdp_model_valid(const struct vdp_model *model) { return model && valid(*mode
 
 void vdp_model_filter(const struct vdp_model *model, struct vdp_features *features)
 {
-	if (!features)
-		return;
-	Feat f = Feat::from(*features);
-	filter(model_from(model), f);
-	f.to(*features);
+	filter_in_place(model_from(model), features);
 }
 
 void vdp_transport_filter(vdp_u8 gen, struct vdp_features *features)
 {
-	if (!features)
-		return;
-	Feat f = Feat::from(*features);
-	filter(preset(gen), f);
-	f.to(*features);
+	filter_in_place(preset(gen), features);
 }
 
 void vdp_model_predict(const struct vdp_model *model, const struct vdp_device *dev,

@@ -268,12 +268,6 @@ static int errno_by_name(const char *s)
 
 typedef int (*child_fn)(void *arg, int msgfd);
 
-/*
- * Runs fn in a child; returns its exit status (0..255), CHILD_TIMEOUT when
- * the deadline passed (the child is left behind: a task blocked in the
- * kernel cannot be killed), or CHILD_SIGNALED.  msg receives what the child
- * wrote to msgfd.
- */
 /* A timed-out child's kernel stack, as diagnostics: where it waits. */
 static void dump_stack_of(pid_t pid)
 {
@@ -294,6 +288,12 @@ static void dump_stack_of(pid_t pid)
 		diag("timed-out child %d: %s", (int)pid, line);
 }
 
+/*
+ * Runs fn in a child; returns its exit status (0..255), CHILD_TIMEOUT when
+ * the deadline passed (the child is left behind: a task blocked in the
+ * kernel cannot be killed), or CHILD_SIGNALED.  msg receives what the child
+ * wrote to msgfd.
+ */
 static int run_child(child_fn fn, void *arg, long timeout_ms, char *msg,
 		     size_t msgsz)
 {
