@@ -163,6 +163,30 @@ static inline bool vdp_compat_swiotlb_forced(struct device *dma_dev)
 	return dma_dev && is_swiotlb_force_bounce(dma_dev);
 }
 
+/*
+ * Does the device expose a shared-memory region (virtio 1.2, 2.10)?  Its
+ * driver maps such a region as memory, outside the DMA API: virtio-fs's
+ * DAX window, virtio-gpu's host-visible memory, virtio-pmem's region
+ * (7.x).  Every id is asked, not only the ids of today's drivers.  A zero
+ * length is no region: a virtio-mmio device without the SHM registers
+ * reads 0.  ops is the transport's own; the same call in 6.1, 6.12, 7.x.
+ */
+static inline bool vdp_compat_shm_region(struct virtio_device *vdev,
+					 const struct virtio_config_ops *ops)
+{
+	struct virtio_shm_region region;
+	unsigned int id;
+
+	if (!ops->get_shm_region)
+		return false;
+	for (id = 0; id <= U8_MAX; id++) {
+		memset(&region, 0, sizeof(region));
+		if (ops->get_shm_region(vdev, &region, id) && region.len)
+			return true;
+	}
+	return false;
+}
+
 /* ------------------------------------------------------------------ */
 /* Features                                                            */
 /* ------------------------------------------------------------------ */

@@ -86,6 +86,14 @@ void vdp_gather(struct virtio_device *vdev,
 	plat->pseries = vdp_compat_pseries();
 	plat->secure_guest = vdp_compat_secure_guest();
 	plat->swiotlb_forced = vdp_compat_swiotlb_forced(dma_dev);
+	/*
+	 * Only restricted=bounce depends on it, so only restricted-memory
+	 * guests ask, and only VERSION_1 devices have such regions: elsewhere
+	 * the module adds no transport I/O to a bind.
+	 */
+	if (plat->restricted_mem &&
+	    vdp_feat_test(&dev->offered, VDP_F_VERSION_1))
+		dev->shm_region = vdp_compat_shm_region(vdev, ops);
 
 	if (!dma_dev) {
 		/* The transport maps by itself (7.x vdev->map): hands off. */

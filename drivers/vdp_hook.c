@@ -872,14 +872,26 @@ static const char *const vdp_prediction_names[] = {
  *   iommu       none | identity | translating: the DMA device's IOMMU
  *               as the DMA API sees it ('-' until gathered)
  *   direct      1 if the DMA API can be made direct (or already is)
+ *   swiotlb     1 if the DMA device's mappings are forced through SWIOTLB
+ *   shm         1 if the device exposes a shared-memory region; '-' where
+ *               not asked (outside restricted-memory guests, legacy devices)
  */
+/* The shm column: asked only of VERSION_1 devices in restricted guests. */
+static const char *vdp_shm_str(const struct vdp_entry *e)
+{
+	if (!e->have_offered || !e->plat.restricted_mem ||
+	    !vdp_feat_test(&e->dev.offered, VDP_F_VERSION_1))
+		return "-";
+	return e->dev.shm_region ? "1" : "0";
+}
+
 int vdp_devices_show(struct seq_file *m, void *unused)
 {
 	struct vdp_entry *e;
 	unsigned long idx;
 	char rule[16], dma[80];
 
-	seq_puts(m, "# name id transport parent offered negotiated decision path rule reason prediction hooked iommu direct dma-bind dma-now\n");
+	seq_puts(m, "# name id transport parent offered negotiated decision path rule reason prediction hooked iommu direct swiotlb shm dma-bind dma-now\n");
 	mutex_lock(&vdp_dev_lock);
 	xa_for_each(&vdp_entries, idx, e) {
 		bool decided = e->state != VDP_STATE_SEEN;
@@ -899,10 +911,12 @@ int vdp_devices_show(struct seq_file *m, void *unused)
 				   vdp_reason_token(e->dec.reason));
 		else
 			seq_puts(m, " - - - -");
-		seq_printf(m, " %s %d %s %u",
+		seq_printf(m, " %s %d %s %u %s %s",
 			   vdp_prediction_names[e->prediction], e->hooked,
 			   e->have_offered ? vdp_iommu_name(e->dma.iommu) : "-",
-			   e->dma.direct_path);
+			   e->dma.direct_path,
+			   e->have_offered ? (e->plat.swiotlb_forced ? "1" : "0") : "-",
+			   vdp_shm_str(e));
 		if (decided && e->have_dma_bind)
 			vdp_compat_dma_format(&e->dma_bind, dma, sizeof(dma));
 		else

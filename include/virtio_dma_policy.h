@@ -45,8 +45,10 @@ extern "C" {
  *    device and in secure guests).
  * 4: struct vdp_model (the running kernel's transport-feature facts) and
  *    the vdp_model_*() functions; the gen-keyed ones use its presets.
+ * 5: the restricted=bounce opt-in (VDP_RULE_RESTRICTED_BOUNCE), the
+ *    device fact shm_region, reasons 17..21.
  */
-#define VDP_ABI_VERSION 4
+#define VDP_ABI_VERSION 5
 
 /* ------------------------------------------------------------------ */
 /* Feature bits                                                        */
@@ -185,6 +187,17 @@ enum vdp_reason {
 	VDP_REASON_UNSAFE_PHYSICAL_BIT33_TRANSLATING = 15,
 	/* physical addresses of private memory in a secure/encrypted guest */
 	VDP_REASON_UNSAFE_PHYSICAL_SECURE = 16,
+	/*
+	 * restricted=bounce: applied (direct, every buffer bounced), or why
+	 * not: a legacy device, a device type whose driver hands the device
+	 * guest memory outside the DMA API, a shared-memory region, mappings
+	 * that are not forced through SWIOTLB.
+	 */
+	VDP_REASON_RESTRICTED_BOUNCE = 17,
+	VDP_REASON_BOUNCE_LEGACY = 18,
+	VDP_REASON_BOUNCE_DEVICE_TYPE = 19,
+	VDP_REASON_BOUNCE_SHM_REGION = 20,
+	VDP_REASON_BOUNCE_NO_SWIOTLB = 21,
 	VDP_REASON_COUNT
 };
 
@@ -227,6 +240,15 @@ enum vdp_mode {
 
 /* Rule flags. */
 #define VDP_RULE_BUILTIN (1u << 0) /* a built-in platform default */
+/*
+ * restricted=bounce (only with action=direct): in a restricted-memory
+ * guest, a VERSION_1 device without bit 33 is driven through the DMA API
+ * with every buffer bounced through SWIOTLB, instead of being refused.
+ * Never for a legacy device, a device type in the core's no-bounce table,
+ * a device with a shared-memory region, a Xen guest, or a DMA device
+ * whose mappings are not forced through SWIOTLB.
+ */
+#define VDP_RULE_RESTRICTED_BOUNCE (1u << 1)
 
 struct vdp_rule {
 	vdp_u32 match;          /* VDP_MATCH_* keys present             */
@@ -304,7 +326,7 @@ struct vdp_device {
 	vdp_u8 transport;         /* enum vdp_transport                 */
 	vdp_u8 is_pci;            /* pci_* fields below are valid       */
 	vdp_u8 sriov_capable;     /* PCI SR-IOV extended capability     */
-	vdp_u8 reserved0;
+	vdp_u8 shm_region;        /* exposes a shared-memory region     */
 	vdp_u32 pci_vendor, pci_device, sub_vendor, sub_device;
 	char bus[VDP_NAME_LEN];   /* parent device name, e.g. 0000:00:04.0 */
 	char name[VDP_NAME_LEN];  /* virtio device name, e.g. virtio3   */
@@ -318,6 +340,11 @@ struct vdp_platform {
 	vdp_u8 restricted_mem;  /* virtio_check_mem_acc_cb() says so      */
 	vdp_u8 pseries;
 	vdp_u8 secure_guest;
+	/*
+	 * The DMA device's mappings are forced through SWIOTLB
+	 * (is_swiotlb_force_bounce() of the transport's DMA device): a fact
+	 * of that device, kept here since ABI 3 for platform=swiotlb.
+	 */
 	vdp_u8 swiotlb_forced;
 	vdp_u8 reserved0;
 };
@@ -506,6 +533,15 @@ const char *vdp_mode_name(vdp_u8 mode);
 const char *vdp_iommu_name(vdp_u8 iommu);
 const char *vdp_pseries_bounce_name(vdp_u8 pseries_bounce);
 const char *vdp_parse_status_name(vdp_u32 status);
+
+/*
+ * The core's no-bounce table: device types whose drivers hand the device
+ * guest memory outside the DMA API, so that bouncing cannot cover them
+ * (restricted=bounce never applies).  For such a type the driver's
+ * source and what it does ("virtio_balloon: page frame numbers"); NULL
+ * for every other type.
+ */
+const char *vdp_no_bounce_type(vdp_u32 device_id);
 
 /* How many rules of the table are built-in ones (VDP_RULE_BUILTIN). */
 vdp_u32 vdp_table_builtin_count(const struct vdp_table *table);

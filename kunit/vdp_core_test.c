@@ -190,7 +190,8 @@ static void safety_setup(const struct vdp_safety_case *c, struct vdp_table *t,
 			 struct vdp_dma_facts *dma)
 {
 	memset(dev, 0, sizeof(*dev));
-	dev->device_id = 2;
+	dev->device_id = c->device_id;
+	dev->shm_region = c->shm;
 	dev->vendor_id = 0x1af4;
 	dev->transport = VDP_TRANSPORT_PCI;
 	dev->is_pci = 1;
@@ -212,6 +213,7 @@ static void safety_setup(const struct vdp_safety_case *c, struct vdp_table *t,
 	plat->xen = c->xen;
 	plat->restricted_mem = c->restricted;
 	plat->secure_guest = c->secure;
+	plat->swiotlb_forced = c->swiotlb;
 
 	memset(dma, 0, sizeof(*dma));
 	dma->iommu = c->iommu;
@@ -229,6 +231,8 @@ static void safety_setup(const struct vdp_safety_case *c, struct vdp_table *t,
 		r->sub_device = VDP_ANY_ID;
 		r->action = c->action;
 		r->fallback = c->fallback;
+		if (c->bounce)
+			r->flags |= VDP_RULE_RESTRICTED_BOUNCE;
 		vdp_feat_set(&r->clear, VDP_F_RING_PACKED);
 		vdp_feat_set(&r->clear, VDP_F_IN_ORDER); /* never offered */
 	}
@@ -678,6 +682,8 @@ static void vdp_names_test(struct kunit *test)
 		"unsafe-translating-no-bit33", "unsafe-direct-bit33-translating",
 		"unsafe-no-direct-path", "unsafe-physical-restricted", "unsafe-xen",
 		"already-bound", "unsafe-physical-bit33-translating", "unsafe-physical-secure",
+		"restricted-bounce", "bounce-legacy", "bounce-device-type", "bounce-shm-region",
+		"bounce-no-swiotlb",
 	};
 	unsigned int i;
 

@@ -173,11 +173,11 @@ static int refcnt(void)
 }
 
 /* The devices file's line for a device (by name or parent), split. */
-#define N_COLS 16
+#define N_COLS 18
 enum {
 	C_NAME, C_ID, C_TRANSPORT, C_PARENT, C_OFFERED, C_NEGOTIATED,
 	C_DECISION, C_PATH, C_RULE, C_REASON, C_PREDICTION, C_HOOKED,
-	C_IOMMU, C_DIRECT, C_DMA_BIND, C_DMA_NOW
+	C_IOMMU, C_DIRECT, C_SWIOTLB, C_SHM, C_DMA_BIND, C_DMA_NOW
 };
 
 struct dev_line {
@@ -578,6 +578,12 @@ static void check_bound(struct kunit *test, const struct glue_case *c,
 	/* UML has no DMA state a direct path could change */
 	KUNIT_EXPECT_STREQ(test, l.col[C_DMA_BIND], "-");
 	KUNIT_EXPECT_STREQ(test, l.col[C_DMA_NOW], "-");
+	/*
+	 * No SWIOTLB forcing, and no restricted-memory guest: shm never asked
+	 * (the fakes have no get_shm_region either)
+	 */
+	KUNIT_EXPECT_STREQ(test, l.col[C_SWIOTLB], "0");
+	KUNIT_EXPECT_STREQ(test, l.col[C_SHM], "-");
 	/* 128-bit columns: the high word only when it is not zero */
 	fmt_features(want, sizeof(want), f->offered, f->offered_hi);
 	KUNIT_EXPECT_STREQ(test, l.col[C_OFFERED], want);

@@ -123,6 +123,72 @@ static void vdp_kernel_dma_quirk_test(struct kunit *test)
 }
 
 /*
+ * vdp_compat_shm_region(): the device fact restricted=bounce refuses on,
+ * through a transport's get_shm_region() as virtio_get_shm_region() calls
+ * it.  The fake transport has a region at shm_at of length shm_len (every
+ * id when shm_at is negative) and counts the ids it is asked.
+ */
+static int shm_at;
+static u64 shm_len;
+static unsigned int shm_asked[256];
+
+static bool fake_get_shm_region(struct virtio_device *vdev,
+				struct virtio_shm_region *region, u8 id)
+{
+	shm_asked[id]++;
+	if (shm_at >= 0 && id != shm_at)
+		return false;
+	region->addr = 0x100000000ULL;
+	region->len = shm_len;
+	return true;
+}
+
+static void vdp_kernel_shm_region_test(struct kunit *test)
+{
+	struct virtio_device *vdev = kunit_kzalloc(test, sizeof(*vdev), GFP_KERNEL);
+	struct virtio_config_ops *ops = kunit_kzalloc(test, sizeof(*ops), GFP_KERNEL);
+	static const int ats[] = { 0, 1, 200, 255 };
+	unsigned int i, id;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, vdev);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ops);
+	vdev->config = ops;
+	/* a transport without the op (virtio-pci legacy, ccw): no region */
+	KUNIT_EXPECT_FALSE(test, vdp_compat_shm_region(vdev, ops));
+
+	ops->get_shm_region = fake_get_shm_region;
+	/* no region at any id: every id 0..255 asked exactly once */
+	shm_at = 256;
+	memset(shm_asked, 0, sizeof(shm_asked));
+	KUNIT_EXPECT_FALSE(test, vdp_compat_shm_region(vdev, ops));
+	for (id = 0; id < 256; id++)
+		KUNIT_EXPECT_EQ_MSG(test, shm_asked[id], 1U, "id %u", id);
+	/* mmio without SHM registers: every id "exists" with length 0 */
+	shm_at = -1;
+	shm_len = 0;
+	KUNIT_EXPECT_FALSE(test, vdp_compat_shm_region(vdev, ops));
+	/* one region, wherever its id: found, and the search stops there */
+	shm_len = SZ_2M;
+	for (i = 0; i < ARRAY_SIZE(ats); i++) {
+		shm_at = ats[i];
+		memset(shm_asked, 0, sizeof(shm_asked));
+		KUNIT_EXPECT_TRUE_MSG(test, vdp_compat_shm_region(vdev, ops), "id %d", ats[i]);
+		KUNIT_EXPECT_EQ(test, shm_asked[ats[i]], 1U);
+		if (ats[i] < 255)
+			KUNIT_EXPECT_EQ(test, shm_asked[ats[i] + 1], 0U);
+	}
+	/* the kernel's own accessor agrees */
+	shm_at = 1;
+	KUNIT_EXPECT_TRUE(test, vdp_compat_shm_region(vdev, ops));
+	{
+		struct virtio_shm_region r = {};
+
+		KUNIT_EXPECT_TRUE(test, virtio_get_shm_region(vdev, &r, 1));
+		KUNIT_EXPECT_EQ(test, r.len, (u64)SZ_2M);
+	}
+}
+
+/*
  * vdp_predict_negotiated() == what virtio_dev_probe() of this kernel puts
  * in vdev->features, with an mmio-like transport (finalize_features runs
  * vring_transport_features() and nothing else).  Rows: the shared table's
@@ -307,6 +373,7 @@ static struct kunit_case vdp_core_kernel_cases[] = {
 	KUNIT_CASE(vdp_kernel_constants_test),
 	KUNIT_CASE(vdp_kernel_model_test),
 	KUNIT_CASE(vdp_kernel_dma_quirk_test),
+	KUNIT_CASE(vdp_kernel_shm_region_test),
 	KUNIT_CASE(vdp_kernel_dma_offset_test),
 	KUNIT_CASE_PARAM(vdp_kernel_probe_test, kprobe_gen_params),
 	{}

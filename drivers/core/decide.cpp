@@ -111,7 +111,12 @@ enum class P : vdp_u8 { Stock, DmaDirect, Physical };
 
 struct Row {
 	Action action;
-	C o33, xen, restricted, secure, translating, direct_path; // the conditions
+	// the conditions: the rule opts in (restricted=bounce), the device
+	// offers bit 33 / VERSION_1, Xen, restricted memory, secure guest,
+	// translating IOMMU, direct path available, mappings forced through
+	// SWIOTLB, a no-bounce device type, a shared-memory region
+	C bounce, o33, v1, xen, restricted, secure, translating, direct_path, swiotlb, no_bounce_type,
+		shm;
 	bool applied;      // false: "not applied" (or refused with else=refuse)
 	Verdict verdict;   // when applied
 	P path;            // when applied
@@ -126,43 +131,57 @@ constexpr C Y = C::Yes, N = C::No, _ = C::Any;
 constexpr bool ok = true, unsafe = false;
 
 // First matching row wins.  The restricted-memory rows come before the
-// Xen and IOMMU ones: bit 33 is never faked past upstream's check.
+// Xen and IOMMU ones: bit 33 is never faked past upstream's check, except
+// by a direct rule that opts in (restricted=bounce) for a VERSION_1 device
+// that bouncing covers: those rows come first of all.
 // physical relies on nothing the device may do: withholding bit 33 from a
 // translated device that offers it, or physical addresses of a secure
 // guest's private memory, are never applied (a device MAY refuse
 // FEATURES_OK without bit 33, QEMU's does, VDUSE's kernel side does not).
 constexpr Row kRows[] = {
-	//  action     O33 Xen res sec tra dpa  applied verdict       path          reason                             edit
-	{A::Dma,      Y, _, _, _, _, _,  ok,     V::Dma,        P::Stock,     R::RuleDma,                        Edit::None},
-	{A::Dma,      N, _, Y, _, _, _,  unsafe, V::NotApplied, P::Stock,     R::RestrictedMem,                  Edit::None},
-	{A::Dma,      N, Y, N, _, _, _,  ok,     V::Dma,        P::Stock,     R::RuleDma,                        Edit::None},
-	{A::Dma,      N, N, N, _, Y, _,  unsafe, V::NotApplied, P::Stock,     R::UnsafeTranslatingNoBit33,       Edit::None},
-	{A::Dma,      N, N, N, _, N, _,  ok,     V::Dma,        P::DmaDirect, R::RuleDma,                        Edit::Show33},
+	//  action    bnc O33 V1 Xen res sec tra dpa swt typ shm  applied verdict       path          reason                             edit
+	{A::Dma,      _, Y, _, _, _, _, _, _, _, _, _,  ok,     V::Dma,        P::Stock,     R::RuleDma,                        Edit::None},
+	{A::Dma,      _, N, _, _, Y, _, _, _, _, _, _,  unsafe, V::NotApplied, P::Stock,     R::RestrictedMem,                  Edit::None},
+	{A::Dma,      _, N, _, Y, N, _, _, _, _, _, _,  ok,     V::Dma,        P::Stock,     R::RuleDma,                        Edit::None},
+	{A::Dma,      _, N, _, N, N, _, Y, _, _, _, _,  unsafe, V::NotApplied, P::Stock,     R::UnsafeTranslatingNoBit33,       Edit::None},
+	{A::Dma,      _, N, _, N, N, _, N, _, _, _, _,  ok,     V::Dma,        P::DmaDirect, R::RuleDma,                        Edit::Show33},
 
-	{A::Direct,   Y, _, _, _, Y, _,  unsafe, V::NotApplied, P::Stock,     R::UnsafeDirectBit33Translating,   Edit::None},
-	{A::Direct,   Y, _, _, _, N, _,  ok,     V::Direct,     P::DmaDirect, R::RuleDirect,                     Edit::None},
-	{A::Direct,   N, _, Y, _, _, _,  unsafe, V::NotApplied, P::Stock,     R::RestrictedMem,                  Edit::None},
-	{A::Direct,   N, Y, N, _, _, _,  unsafe, V::NotApplied, P::Stock,     R::UnsafeXen,                      Edit::None},
-	{A::Direct,   N, N, N, _, Y, Y,  ok,     V::Direct,     P::DmaDirect, R::RuleDirect,                     Edit::Show33Install},
-	{A::Direct,   N, N, N, _, Y, N,  unsafe, V::NotApplied, P::Stock,     R::UnsafeNoDirectPath,             Edit::None},
-	{A::Direct,   N, N, N, _, N, _,  ok,     V::Direct,     P::DmaDirect, R::RuleDirect,                     Edit::Show33},
+	{A::Direct,   Y, _, N, _, Y, _, _, _, _, _, _,  unsafe, V::NotApplied, P::Stock,     R::BounceLegacy,                   Edit::None},
+	{A::Direct,   Y, N, Y, _, Y, _, _, _, _, Y, _,  unsafe, V::NotApplied, P::Stock,     R::BounceDeviceType,               Edit::None},
+	{A::Direct,   Y, N, Y, _, Y, _, _, _, _, N, Y,  unsafe, V::NotApplied, P::Stock,     R::BounceShmRegion,                Edit::None},
+	{A::Direct,   Y, N, Y, Y, Y, _, _, _, _, N, N,  unsafe, V::NotApplied, P::Stock,     R::UnsafeXen,                      Edit::None},
+	{A::Direct,   Y, N, Y, N, Y, _, _, _, N, N, N,  unsafe, V::NotApplied, P::Stock,     R::BounceNoSwiotlb,                Edit::None},
+	{A::Direct,   Y, N, Y, N, Y, _, Y, Y, Y, N, N,  ok,     V::Direct,     P::DmaDirect, R::RestrictedBounce,               Edit::Show33Install},
+	{A::Direct,   Y, N, Y, N, Y, _, Y, N, Y, N, N,  unsafe, V::NotApplied, P::Stock,     R::UnsafeNoDirectPath,             Edit::None},
+	{A::Direct,   Y, N, Y, N, Y, _, N, _, Y, N, N,  ok,     V::Direct,     P::DmaDirect, R::RestrictedBounce,               Edit::Show33},
 
-	{A::Physical, _, _, Y, _, _, _,  unsafe, V::NotApplied, P::Stock,     R::UnsafePhysicalRestricted,       Edit::None},
-	{A::Physical, _, Y, N, _, _, _,  unsafe, V::NotApplied, P::Stock,     R::UnsafeXen,                      Edit::None},
-	{A::Physical, _, N, N, Y, _, _,  unsafe, V::NotApplied, P::Stock,     R::UnsafePhysicalSecure,           Edit::None},
-	{A::Physical, Y, N, N, N, Y, _,  unsafe, V::NotApplied, P::Stock,     R::UnsafePhysicalBit33Translating, Edit::None},
-	{A::Physical, _, N, N, N, _, _,  ok,     V::Physical,   P::Physical,  R::RulePhysical,                   Edit::Withhold33},
+	{A::Direct,   _, Y, _, _, _, _, Y, _, _, _, _,  unsafe, V::NotApplied, P::Stock,     R::UnsafeDirectBit33Translating,   Edit::None},
+	{A::Direct,   _, Y, _, _, _, _, N, _, _, _, _,  ok,     V::Direct,     P::DmaDirect, R::RuleDirect,                     Edit::None},
+	{A::Direct,   _, N, _, _, Y, _, _, _, _, _, _,  unsafe, V::NotApplied, P::Stock,     R::RestrictedMem,                  Edit::None},
+	{A::Direct,   _, N, _, Y, N, _, _, _, _, _, _,  unsafe, V::NotApplied, P::Stock,     R::UnsafeXen,                      Edit::None},
+	{A::Direct,   _, N, _, N, N, _, Y, Y, _, _, _,  ok,     V::Direct,     P::DmaDirect, R::RuleDirect,                     Edit::Show33Install},
+	{A::Direct,   _, N, _, N, N, _, Y, N, _, _, _,  unsafe, V::NotApplied, P::Stock,     R::UnsafeNoDirectPath,             Edit::None},
+	{A::Direct,   _, N, _, N, N, _, N, _, _, _, _,  ok,     V::Direct,     P::DmaDirect, R::RuleDirect,                     Edit::Show33},
+
+	{A::Physical, _, _, _, _, Y, _, _, _, _, _, _,  unsafe, V::NotApplied, P::Stock,     R::UnsafePhysicalRestricted,       Edit::None},
+	{A::Physical, _, _, _, Y, N, _, _, _, _, _, _,  unsafe, V::NotApplied, P::Stock,     R::UnsafeXen,                      Edit::None},
+	{A::Physical, _, _, _, N, N, Y, _, _, _, _, _,  unsafe, V::NotApplied, P::Stock,     R::UnsafePhysicalSecure,           Edit::None},
+	{A::Physical, _, Y, _, N, N, N, Y, _, _, _, _,  unsafe, V::NotApplied, P::Stock,     R::UnsafePhysicalBit33Translating, Edit::None},
+	{A::Physical, _, _, _, N, N, N, _, _, _, _, _,  ok,     V::Physical,   P::Physical,  R::RulePhysical,                   Edit::Withhold33},
 };
 
 struct Facts {
-	bool o33, xen, restricted, secure, translating, direct_path;
+	bool bounce, o33, v1, xen, restricted, secure, translating, direct_path, swiotlb,
+		no_bounce_type, shm;
 };
 
 constexpr bool row_holds(const Row &r, Action a, const Facts &f)
 {
-	return r.action == a && holds(r.o33, f.o33) && holds(r.xen, f.xen) &&
-	       holds(r.restricted, f.restricted) && holds(r.secure, f.secure) &&
-	       holds(r.translating, f.translating) && holds(r.direct_path, f.direct_path);
+	return r.action == a && holds(r.bounce, f.bounce) && holds(r.o33, f.o33) &&
+	       holds(r.v1, f.v1) && holds(r.xen, f.xen) && holds(r.restricted, f.restricted) &&
+	       holds(r.secure, f.secure) && holds(r.translating, f.translating) &&
+	       holds(r.direct_path, f.direct_path) && holds(r.swiotlb, f.swiotlb) &&
+	       holds(r.no_bounce_type, f.no_bounce_type) && holds(r.shm, f.shm);
 }
 
 // The row for an action and facts; nullptr for auto and refuse (which
@@ -175,18 +194,57 @@ constexpr const Row *find_row(Action a, const Facts &f)
 	return nullptr;
 }
 
+constexpr Facts facts_of_bits(unsigned bits)
+{
+	return Facts{(bits & 1) != 0,   (bits & 2) != 0,   (bits & 4) != 0,   (bits & 8) != 0,
+		     (bits & 16) != 0,  (bits & 32) != 0,  (bits & 64) != 0,  (bits & 128) != 0,
+		     (bits & 256) != 0, (bits & 512) != 0, (bits & 1024) != 0};
+}
+
 // Every combination of facts has a row, for each action that has rows.
 constexpr bool rows_cover_everything()
 {
 	constexpr Action with_rows[] = {Action::Dma, Action::Direct, Action::Physical};
 	for (Action a : with_rows)
-		for (unsigned bits = 0; bits < 64; bits++)
-			if (!find_row(a, Facts{(bits & 1) != 0, (bits & 2) != 0, (bits & 4) != 0,
-					       (bits & 8) != 0, (bits & 16) != 0, (bits & 32) != 0}))
+		for (unsigned bits = 0; bits < 2048; bits++)
+			if (!find_row(a, facts_of_bits(bits)))
 				return false;
 	return true;
 }
 static_assert(rows_cover_everything(), "kRows leaves a combination of facts without a row");
+
+// The opt-in applies to a VERSION_1 device without bit 33, in a
+// restricted-memory guest, and to nothing else: every other combination
+// decides as if the rule had not opted in.
+constexpr bool bounce_changes_only_its_rows()
+{
+	for (unsigned bits = 0; bits < 2048; bits += 2) { // bounce = 0
+		const Facts f = facts_of_bits(bits);
+		if (f.restricted && !f.o33)
+			continue;
+		if (f.restricted && !f.v1) // bounce-legacy: a refusal either way
+			continue;
+		if (find_row(Action::Direct, f) != find_row(Action::Direct, facts_of_bits(bits | 1)))
+			return false;
+	}
+	return true;
+}
+static_assert(bounce_changes_only_its_rows(), "restricted=bounce changes a row it should not");
+
+// The core's no-bounce table (README "Restricted-memory guests"): device
+// types whose drivers hand the device guest memory outside the DMA API.
+// Read from the drivers of 6.1, 6.12 and 7.2.
+struct NoBounce {
+	vdp_u32 device_id;
+	const char *why;
+};
+
+constexpr NoBounce kNoBounce[] = {
+	{5, "virtio_balloon: page frame numbers of guest pages; its validate() clears bit 33"},
+	{23, "virtio-iommu: guest-physical addresses of the pages it maps"},
+	{24, "virtio_mem: guest-physical ranges to plug and unplug"},
+	{27, "virtio_pmem: a host region mapped as guest memory"},
+};
 
 } // namespace
 
@@ -224,20 +282,27 @@ void vdp_decide(const struct vdp_table *table, const struct vdp_device *dev,
 
 	const Feat offered = Feat::from(d.offered);
 	const Feat bit33 = Feat::bit(VDP_F_ACCESS_PLATFORM);
+	out->rule = table ? first_match(*table, d, p) : -1;
+	const vdp_rule *rule = out->rule >= 0 ? &table->rules[out->rule] : nullptr;
 	const Facts facts{
-		offered.test(VDP_F_ACCESS_PLATFORM), p.xen != 0, p.restricted_mem != 0,
+		rule && (rule->flags & VDP_RULE_RESTRICTED_BOUNCE) != 0,
+		offered.test(VDP_F_ACCESS_PLATFORM),
+		offered.test(VDP_F_VERSION_1),
+		p.xen != 0,
+		p.restricted_mem != 0,
 		p.secure_guest != 0,
 		// An out-of-range IOMMU value is treated as translating: the
 		// conservative reading (bit 33 is then never faked).
-		f.iommu != VDP_IOMMU_NONE && f.iommu != VDP_IOMMU_IDENTITY, f.direct_path != 0,
+		f.iommu != VDP_IOMMU_NONE && f.iommu != VDP_IOMMU_IDENTITY,
+		f.direct_path != 0,
+		p.swiotlb_forced != 0,
+		vdp_no_bounce_type(d.device_id) != nullptr,
+		d.shm_region != 0,
 	};
 	const Path dma_path = facts.translating ? Path::DmaIommu : Path::DmaDirect;
 	const Path stock_path = (facts.o33 || facts.xen) ? dma_path : Path::Physical;
-	const bool stock_refused =
-		facts.restricted && !(offered.test(VDP_F_VERSION_1) && facts.o33);
+	const bool stock_refused = facts.restricted && !(facts.v1 && facts.o33);
 
-	out->rule = table ? first_match(*table, d, p) : -1;
-	const vdp_rule *rule = out->rule >= 0 ? &table->rules[out->rule] : nullptr;
 	const Action action =
 		rule && rule->action < VDP_ACTION_COUNT ? static_cast<Action>(rule->action) : Action::Auto;
 	out->requested = u8(action);
@@ -289,13 +354,16 @@ void vdp_decide(const struct vdp_table *table, const struct vdp_device *dev,
 
 	// any | restricted-memory guest, final features lack VERSION_1 or bit
 	// 33 | refuse: upstream's check in virtio_features_ok(), on the
-	// features the driver will see.  Never overridden.
+	// features the driver will see.  Never overridden.  A rule that opted
+	// in (restricted=bounce) and was not applied keeps its reason: it
+	// says why the opt-in did not help.
 	if (verdict != Verdict::Refuse && facts.restricted) {
 		const Feat view = (offered & ~clr) | set;
 		if (!view.test(VDP_F_VERSION_1) || !view.test(VDP_F_ACCESS_PLATFORM)) {
+			if (!(facts.bounce && verdict == Verdict::NotApplied))
+				reason = Reason::RestrictedMem;
 			verdict = Verdict::Refuse;
 			path = Path::None;
-			reason = Reason::RestrictedMem;
 			err = kENODEV;
 		}
 	}
@@ -341,6 +409,14 @@ int vdp_append_builtin(struct vdp_table *table, vdp_u8 pseries_bounce)
 	r.flags = VDP_RULE_BUILTIN;
 	table->count++;
 	return 0;
+}
+
+const char *vdp_no_bounce_type(vdp_u32 device_id)
+{
+	for (const NoBounce &t : kNoBounce)
+		if (t.device_id == device_id)
+			return t.why;
+	return nullptr;
 }
 
 vdp_u32 vdp_table_builtin_count(const struct vdp_table *table)

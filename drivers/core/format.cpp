@@ -106,6 +106,8 @@ void format_rule(const vdp_rule &r, Out &w)
 		f.bits("clear", r.clear);
 	if (r.fallback == VDP_FALLBACK_REFUSE)
 		f.key("else").s("refuse");
+	if (r.flags & VDP_RULE_RESTRICTED_BOUNCE)
+		f.key("restricted").s("bounce");
 	if (r.flags & VDP_RULE_BUILTIN)
 		f.key("builtin", false);
 }

@@ -158,6 +158,11 @@ const char *vdp_reason_token(vdp_u8 reason)
 	case VDP_REASON_ALREADY_BOUND: return "already-bound";
 	case VDP_REASON_UNSAFE_PHYSICAL_BIT33_TRANSLATING: return "unsafe-physical-bit33-translating";
 	case VDP_REASON_UNSAFE_PHYSICAL_SECURE: return "unsafe-physical-secure";
+	case VDP_REASON_RESTRICTED_BOUNCE: return "restricted-bounce";
+	case VDP_REASON_BOUNCE_LEGACY: return "bounce-legacy";
+	case VDP_REASON_BOUNCE_DEVICE_TYPE: return "bounce-device-type";
+	case VDP_REASON_BOUNCE_SHM_REGION: return "bounce-shm-region";
+	case VDP_REASON_BOUNCE_NO_SWIOTLB: return "bounce-no-swiotlb";
 	default: return "?";
 	}
 }
@@ -199,6 +204,16 @@ const char *vdp_reason_text(vdp_u8 reason)
 		return "The device offers VIRTIO_F_ACCESS_PLATFORM behind a translating IOMMU: withheld, it would get addresses it cannot use unless it refuses, so the rule was not applied.";
 	case VDP_REASON_UNSAFE_PHYSICAL_SECURE:
 		return "This is a secure or memory-encrypted guest: the device cannot reach private memory by physical address, so the rule was not applied.";
+	case VDP_REASON_RESTRICTED_BOUNCE:
+		return "This guest restricts memory access and a rule opted in (restricted=bounce): the device is driven through the direct DMA API, every buffer bounced through SWIOTLB.";
+	case VDP_REASON_BOUNCE_LEGACY:
+		return "The rule's restricted=bounce does not apply: the device lacks VIRTIO_F_VERSION_1, which cannot be faked, so upstream's refusal stands.";
+	case VDP_REASON_BOUNCE_DEVICE_TYPE:
+		return "The rule's restricted=bounce does not apply: the driver of this device type hands it guest memory outside the DMA API, which bouncing cannot cover, so upstream's refusal stands.";
+	case VDP_REASON_BOUNCE_SHM_REGION:
+		return "The rule's restricted=bounce does not apply: the device exposes a shared-memory region, which its driver maps outside the DMA API, so upstream's refusal stands.";
+	case VDP_REASON_BOUNCE_NO_SWIOTLB:
+		return "The rule's restricted=bounce does not apply: the DMA device's mappings are not forced through SWIOTLB, so the device would reach private memory and upstream's refusal stands.";
 	default:
 		return "?";
 	}

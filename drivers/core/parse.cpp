@@ -16,7 +16,7 @@ namespace {
 
 enum class Key : vdp_u8 {
 	Id, Vendor, Transport, Pci, Subsys, Bus, Name, Has, Lacks, Platform, Arch,
-	Action, Clear, Else, Builtin, Count
+	Action, Clear, Else, Restricted, Builtin, Count
 };
 
 const char *key_name(Key k)
@@ -36,6 +36,7 @@ const char *key_name(Key k)
 	case Key::Action: return "action";
 	case Key::Clear: return "clear";
 	case Key::Else: return "else";
+	case Key::Restricted: return "restricted";
 	case Key::Builtin: return "builtin";
 	case Key::Count: break;
 	}
@@ -84,7 +85,7 @@ public:
 private:
 	vdp_u32 parse_rule(vdp_size b, vdp_size e, vdp_rule &r);
 	vdp_u32 parse_term(vdp_size b, vdp_size e, vdp_rule &r, vdp_u32 &seen,
-			   vdp_size *else_off);
+			   vdp_size *else_off, vdp_size *restricted_off);
 	vdp_u32 parse_value(Key k, vdp_size b, vdp_size e, vdp_rule &r);
 	vdp_u32 parse_number(Key k, vdp_size b, vdp_size e, vdp_u64 max, vdp_u64 *out,
 			     const char *range);
@@ -207,7 +208,7 @@ vdp_u32 Parser::parse_rule(vdp_size b, vdp_size e, vdp_rule &r)
 {
 	zero_rule(r);
 	vdp_u32 seen = 0;
-	vdp_size else_off = b;
+	vdp_size else_off = b, restricted_off = b;
 
 	const vdp_u32 st = each(
 		',', b, e,
@@ -215,7 +216,9 @@ vdp_u32 Parser::parse_rule(vdp_size b, vdp_size e, vdp_rule &r)
 			fail(VDP_PARSE_UNKNOWN_KEY, off).s("empty term");
 			return VDP_PARSE_UNKNOWN_KEY;
 		},
-		[&](vdp_size t, vdp_size te) { return parse_term(t, te, r, seen, &else_off); });
+		[&](vdp_size t, vdp_size te) {
+			return parse_term(t, te, r, seen, &else_off, &restricted_off);
+		});
 	if (st != VDP_PARSE_OK)
 		return st;
 
@@ -230,11 +233,17 @@ vdp_u32 Parser::parse_rule(vdp_size b, vdp_size e, vdp_rule &r)
 			.s(vdp_action_name(r.action));
 		return VDP_PARSE_CONFLICT;
 	}
+	if ((r.flags & VDP_RULE_RESTRICTED_BOUNCE) && r.action != VDP_ACTION_DIRECT) {
+		fail(VDP_PARSE_CONFLICT, restricted_off)
+			.s("restricted=bounce needs action=direct, not action=")
+			.s(vdp_action_name(r.action));
+		return VDP_PARSE_CONFLICT;
+	}
 	return VDP_PARSE_OK;
 }
 
 vdp_u32 Parser::parse_term(vdp_size b, vdp_size e, vdp_rule &r, vdp_u32 &seen,
-			   vdp_size *else_off)
+			   vdp_size *else_off, vdp_size *restricted_off)
 {
 	const vdp_size eq = find('=', b, e);
 	Key k;
@@ -253,6 +262,8 @@ vdp_u32 Parser::parse_term(vdp_size b, vdp_size e, vdp_rule &r, vdp_u32 &seen,
 	seen |= bit;
 	if (k == Key::Else)
 		*else_off = b;
+	if (k == Key::Restricted)
+		*restricted_off = b;
 
 	if (k == Key::Builtin) {
 		if (eq != e) {
@@ -477,6 +488,11 @@ vdp_u32 Parser::parse_value(Key k, vdp_size b, vdp_size e, vdp_rule &r)
 			r.fallback = VDP_FALLBACK_REFUSE;
 		else
 			return bad_value(k, b, e);
+		return VDP_PARSE_OK;
+	case Key::Restricted:
+		if (!tok_eq(v, n, "bounce"))
+			return bad_value(k, b, e);
+		r.flags |= VDP_RULE_RESTRICTED_BOUNCE;
 		return VDP_PARSE_OK;
 	case Key::Builtin:
 	case Key::Count:

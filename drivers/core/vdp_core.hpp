@@ -54,6 +54,11 @@ enum class Reason : vdp_u8 {
 	UnsafePhysicalBit33Translating = VDP_REASON_UNSAFE_PHYSICAL_BIT33_TRANSLATING,
 	UnsafePhysicalSecure = VDP_REASON_UNSAFE_PHYSICAL_SECURE,
 	AlreadyBound = VDP_REASON_ALREADY_BOUND,
+	RestrictedBounce = VDP_REASON_RESTRICTED_BOUNCE,
+	BounceLegacy = VDP_REASON_BOUNCE_LEGACY,
+	BounceDeviceType = VDP_REASON_BOUNCE_DEVICE_TYPE,
+	BounceShmRegion = VDP_REASON_BOUNCE_SHM_REGION,
+	BounceNoSwiotlb = VDP_REASON_BOUNCE_NO_SWIOTLB,
 };
 
 // Not every translation unit uses it (W=1 has -Wunused-const-variable=2).

@@ -702,6 +702,13 @@ struct disk {
 	int hung;          /* an I/O on it timed out: do not touch again */
 	int stuck;         /* its probe outlasted a settle: do not wait again */
 	int nowait;        /* "drivers nowait=": the drivers step does not wait */
+	/*
+	 * A "device" entry: a virtio device that is not a disk (a balloon).
+	 * Its driver is driver (virtio_blk for disks); it has no block device
+	 * and no I/O, its checks are the probe and the module's table.
+	 */
+	int nodisk;
+	char driver[32];
 };
 static struct disk disks[MAX_DISKS];
 static int ndisks;
@@ -821,6 +828,13 @@ static int disk_pending(struct disk *d)
 	if (!d->vdev[0] && !disk_find(d))
 		return 1;
 	st = disk_status(d);
+	if (d->nodisk) {
+		char p[128];
+
+		/* pending only while its driver is there to probe it */
+		snprintf(p, sizeof(p), "/sys/bus/virtio/drivers/%s", d->driver);
+		return exists(p) && !(st & (VIRTIO_S_DRIVER_OK | VIRTIO_S_FAILED));
+	}
 	if (!(st & (VIRTIO_S_DRIVER_OK | VIRTIO_S_FAILED)))
 		return 1;
 	if (!(st & VIRTIO_S_DRIVER_OK))
@@ -1313,12 +1327,12 @@ static void check_disk(struct disk *d, char **tok, int n)
 	unsigned long st;
 	const char *want_io = kv(tok, n, "io");
 	int want_timeout = want_io && !strcmp(want_io, "timeout");
-	int skip_io = want_io && !strcmp(want_io, "skip");
+	int skip_io = d->nodisk || (want_io && !strcmp(want_io, "skip"));
 	long io_timeout = kv(tok, n, "timeout") ? strtol(kv(tok, n, "timeout"), NULL, 0) * 1000 : IO_TIMEOUT_MS;
 
 	if (!want_probe)
 		want_probe = "ok";
-	snprintf(label, sizeof(label), "disk %s (%s)", d->tag, d->pci);
+	snprintf(label, sizeof(label), "%s %s (%s)", d->nodisk ? "device" : "disk", d->tag, d->pci);
 	/* a misspelt key must fail, not silently check nothing */
 	for (i = 0; i < n; i++) {
 		const char *eq = strchr(tok[i], '=');
@@ -1336,9 +1350,13 @@ static void check_disk(struct disk *d, char **tok, int n)
 		tap(0, "%s: no virtio device with this parent", label);
 		return;
 	}
-	snprintf(label, sizeof(label), "disk %s (%s %s)", d->tag, d->pci, d->vdev);
+	snprintf(label, sizeof(label), "%s %s (%s %s)", d->nodisk ? "device" : "disk", d->tag,
+		 d->pci, d->vdev);
+	if (d->nodisk)	/* its driver may have been loaded just now */
+		settle(SETTLE_TIMEOUT_MS);
 	st = disk_status(d);
-	disk_blk(d, blk, sizeof(blk));
+	if (!d->nodisk)
+		disk_blk(d, blk, sizeof(blk));
 	/*
 	 * FAILED is not part of the success test: virtio does not reset the
 	 * status before probing again, so a device that failed once and then
@@ -1346,10 +1364,11 @@ static void check_disk(struct disk *d, char **tok, int n)
 	 * failure is FAILED without DRIVER_OK (virtio_dev_probe's error path);
 	 * a probe that is still running (a hang) has neither.
 	 */
-	probed = (st & VIRTIO_S_DRIVER_OK) && disk_bound(d) && blk[0];
+	probed = (st & VIRTIO_S_DRIVER_OK) && disk_bound(d) && (d->nodisk || blk[0]);
 	if (!strcmp(want_probe, "ok"))
-		tap(probed, "%s: probe succeeds (status 0x%lx, block device %s)%s",
-		    label, st, blk[0] ? blk : "none", d->stuck ? ": PROBE STUCK" : "");
+		tap(probed, "%s: probe succeeds (status 0x%lx, %s %s)%s",
+		    label, st, d->nodisk ? "driver" : "block device",
+		    d->nodisk ? d->driver : blk[0] ? blk : "none", d->stuck ? ": PROBE STUCK" : "");
 	else
 		tap(!probed && !blk[0] && (st & VIRTIO_S_FAILED) && !(st & VIRTIO_S_DRIVER_OK),
 		    "%s: probe fails cleanly (status 0x%lx, driver %s, block device %s)%s",
@@ -1759,7 +1778,7 @@ static void step_bind(char **tok, int n, int bind)
 			diag("unbind disk %s: not bound", d->tag);
 			continue;
 		}
-		snprintf(path, sizeof(path), "/sys/bus/virtio/drivers/virtio_blk/%s",
+		snprintf(path, sizeof(path), "/sys/bus/virtio/drivers/%s/%s", d->driver,
 			 bind ? "bind" : "unbind");
 		a.path = path;
 		a.val = d->vdev;
@@ -2047,8 +2066,9 @@ static void run_plan(void)
 		reap_orphans();
 		if (!strcmp(tok[0], "scenario") && n > 1) {
 			snprintf(scen_name, sizeof(scen_name), "%s", tok[1]);
-		} else if (!strcmp(tok[0], "disk") && n > 1) {
+		} else if ((!strcmp(tok[0], "disk") || !strcmp(tok[0], "device")) && n > 1) {
 			const char *pci = kv(tok, n, "pci");
+			const char *drv = kv(tok, n, "driver");
 
 			if (ndisks < MAX_DISKS && pci) {
 				struct disk *d = &disks[ndisks++];
@@ -2056,6 +2076,9 @@ static void run_plan(void)
 				memset(d, 0, sizeof(*d));
 				snprintf(d->tag, sizeof(d->tag), "%s", tok[1]);
 				snprintf(d->pci, sizeof(d->pci), "%s", pci);
+				d->nodisk = !strcmp(tok[0], "device");
+				snprintf(d->driver, sizeof(d->driver), "%s",
+					 drv ? drv : "virtio_blk");
 			}
 		} else if (!strcmp(tok[0], "load")) {
 			int i;
@@ -2134,7 +2157,8 @@ static int guest_main(void)
 	step_dump();
 	/* what the host must find in each image (qemu-tests/run) */
 	for (i = 0; i < ndisks; i++)
-		out("# disk %s final gen %d", disks[i].tag, disks[i].gen);
+		if (!disks[i].nodisk)
+			out("# disk %s final gen %d", disks[i].tag, disks[i].gen);
 	out("1..%d", tap_n);
 	out("# vdp-agent done: %d checks, %d failed", tap_n, tap_failed);
 	kmsg_scan(NULL, print_kmsg_line, NULL);

@@ -13,6 +13,9 @@
      - rows for an action are tried in order, first match wins, except that
        the `restricted-memory` rows come first (upstream's check is "never
        overridden");
+     - a rule with `restricted=bounce` (action cell "`direct`,
+       `restricted=bounce`") tries its own rows first, then the `direct'
+       ones;
      - a `not applied` row under else=refuse refuses the device, with the
        same reason;
      - the "any | restricted-memory guest, final features lack ..." row
@@ -90,6 +93,10 @@ CONDITIONS = {
     "no direct path (sparc64)": lambda s: not s["dp"],
     "restricted-memory guest": lambda s: s["restricted"],
     "secure or encrypted-memory guest": lambda s: s["secure"],
+    "no VERSION_1": lambda s: not s["v1"],
+    "no-bounce device type": lambda s: s["kind"] == "no-bounce",
+    "shared-memory region": lambda s: s["kind"] == "shm",
+    "mappings not forced through SWIOTLB": lambda s: not s["swiotlb"],
     "final features lack VERSION_1 or bit 33": None,  # the overlay, below
 }
 
@@ -106,6 +113,8 @@ def parse_condition(cell):
 def parse_actions(cell):
     if cell == "(no rule)":
         return ["-"]
+    if cell == "`direct`,`restricted=bounce`":
+        return ["direct+bounce"]
     if cell == "any":
         return ["*"]
     names = re.findall(r"`([a-z]+)`", cell)
@@ -154,6 +163,7 @@ def read_scenarios():
             "restricted": r["restricted"] == "1", "secure": r["secure"] == "1",
             "iommu": r["iommu"],
             "dp": r["direct_path"] == "1",
+            "swiotlb": r["swiotlb"] == "1", "kind": r["kind"],
             "got": (r["verdict"], r["path"], r["reason"], int(r["err"]), r["edits"]),
             "audit": (r["audit_verdict"], r["audit_path"], r["audit_reason"],
                       int(r["audit_err"])),
@@ -163,9 +173,9 @@ def read_scenarios():
 
 def describe(s):
     return ("action=%s else=%s O33=%d V1=%d xen=%d restricted=%d secure=%d iommu=%s "
-            "direct_path=%d"
+            "direct_path=%d swiotlb=%d kind=%s"
             % (s["action"], s["else"], s["o33"], s["v1"], s["xen"], s["restricted"],
-               s["secure"], s["iommu"], s["dp"]))
+               s["secure"], s["iommu"], s["dp"], s["swiotlb"], s["kind"]))
 
 
 def check_decision_table():
@@ -209,13 +219,17 @@ def check_decision_table():
         return
 
     scen = read_scenarios()
-    result(len(scen) == 9 * 192, "vdp-policy table --tsv lists %d combinations" % len(scen))
+    result(len(scen) == 11 * 192 * 6, "vdp-policy table --tsv lists %d combinations" % len(scen))
     row_hits = [0] * len(rows)
     mismatches, uncovered, audit_bad = [], [], []
     for s in scen:
-        cand = [i for i, r in enumerate(rows) if s["action"] in r["actions"]]
-        # upstream's restricted-memory check is never overridden: its rows first
-        cand.sort(key=lambda i: (rows[i]["outcome"][4] != "restricted-memory", i))
+        # a restricted=bounce rule: its own rows, then those of direct
+        acts = ["direct+bounce", "direct"] if s["action"] == "direct+bounce" else [s["action"]]
+        cand = [i for i, r in enumerate(rows) if any(a in r["actions"] for a in acts)]
+        # upstream's restricted-memory check is never overridden: its rows
+        # first, after the rows of an opt-in
+        cand.sort(key=lambda i: ("direct+bounce" not in rows[i]["actions"],
+                                 rows[i]["outcome"][4] != "restricted-memory", i))
         match = next((i for i in cand if all(p(s) for p in rows[i]["preds"])), None)
         if match is None:
             uncovered.append(describe(s))

@@ -33,6 +33,7 @@ const char *const kUsage =
 	"           --device id=2,transport=pci,bus=0000:00:05.0,offered=0x130000000[,...]\n"
 	"               id=N|net|block|...  vendor=N  transport=pci|pci-legacy|mmio|ccw|other\n"
 	"               pci=VVVV:DDDD  subsys=VVVV:DDDD  bus=PARENT  name=virtioN  sriov=0|1\n"
+	"               shm=0|1 (a shared-memory region: virtio-fs DAX, gpu host memory)\n"
 	"               offered=0xHEX (up to 128 bits) or a bit list 32+33 (required)\n"
 	"           --platform arch=ppc64,gen=6.1,pseries,secure,swiotlb,xen,restricted\n"
 	"               (default: this machine's arch and kernel generation, no flags)\n"
@@ -510,7 +511,7 @@ std::string format_user_rules(const vdp_table &t)
 // Reasons: meaning (the core's sentence) and what to do
 // ------------------------------------------------------------------
 
-static_assert(VDP_REASON_COUNT == 17,
+static_assert(VDP_REASON_COUNT == 22,
 	      "a reason was added or removed: update reason_advice() and README.md");
 
 const char *reason_advice(vdp_u8 reason)
@@ -530,6 +531,7 @@ const char *reason_advice(vdp_u8 reason)
 	case VDP_REASON_RULE_DIRECT:
 	case VDP_REASON_RULE_PHYSICAL:
 	case VDP_REASON_RULE_REFUSE:
+	case VDP_REASON_RESTRICTED_BOUNCE:
 		return "Nothing: the rule was applied. If the device misbehaves, try `mode=audit` "
 		       "or remove the rule and reprobe the device.";
 	case VDP_REASON_UNSAFE_TRANSLATING_NO_BIT33:
@@ -553,6 +555,21 @@ const char *reason_advice(vdp_u8 reason)
 	case VDP_REASON_UNSAFE_PHYSICAL_SECURE:
 		return "Secure guests must bounce through shared memory: use `dma` or `direct` "
 		       "instead of `physical`.";
+	case VDP_REASON_BOUNCE_LEGACY:
+		return "Drive the device through its modern interface: `disable-legacy=on` on the "
+		       "host (QEMU), or a modern device; a legacy device cannot run in this guest.";
+	case VDP_REASON_BOUNCE_DEVICE_TYPE:
+		return "Nothing the module can do: this driver gives the device guest memory by "
+		       "address (`vdp-policy decide` names it). Give the device "
+		       "`iommu_platform=on` on the host, or do without it in this guest.";
+	case VDP_REASON_BOUNCE_SHM_REGION:
+		return "Remove the shared-memory region on the host (virtio-fs: no DAX cache, "
+		       "`cache-size=0`; gpu: no host-visible memory), or give the device "
+		       "`iommu_platform=on`.";
+	case VDP_REASON_BOUNCE_NO_SWIOTLB:
+		return "The DMA device does not bounce: check that the guest is really confidential "
+		       "(`Memory Encryption Features active` in dmesg) or that SWIOTLB is forced "
+		       "(`swiotlb=force`).";
 	case VDP_REASON_ALREADY_BOUND:
 		return "Load the module before the virtio transports/drivers (softdep, initramfs), or "
 		       "reprobe the device: `echo virtioN > /sys/kernel/debug/virtio_dma_policy/reprobe` "
@@ -712,6 +729,10 @@ void parse_device(const std::string &spec, vdp_device *dev, std::vector<std::str
 			if (v != "0" && v != "1")
 				usage_error("--device: sriov= is 0 or 1, not '%s'", v);
 			dev->sriov_capable = v == "1";
+		} else if (k == "shm") {
+			if (v != "0" && v != "1")
+				usage_error("--device: shm= is 0 or 1, not '%s'", v);
+			dev->shm_region = v == "1";
 		} else {
 			usage_error("--device: unknown key '%s'", k);
 		}
@@ -902,6 +923,10 @@ int cmd_decide(int argc, char **argv)
 	if (dev.is_pci)
 		std::printf(" pci=%04x:%04x subsys=%04x:%04x%s", dev.pci_vendor, dev.pci_device,
 			    dev.sub_vendor, dev.sub_device, dev.sriov_capable ? " sriov" : "");
+	if (dev.shm_region)
+		std::printf(" shm");
+	if (const char *why = vdp_no_bounce_type(dev.device_id))
+		std::printf(" no-bounce (%s)", why);
 	std::printf("\noffered     %s\n", feat_str(dev.offered).c_str());
 	std::printf("platform    %s\n", platform_str(plat).c_str());
 	std::printf("dma         iommu=%s direct-path=%u\n", vdp_iommu_name(dma.iommu), dma.direct_path);
@@ -1003,9 +1028,15 @@ int cmd_lint(int argc, char **argv)
 // ------------------------------------------------------------------
 
 // One combination of the facts the decision/safety table varies.
-enum Dim { kO33, kV1, kXen, kRestricted, kSecure, kIommu, kDirectPath, kDims };
-const int kDimSize[kDims] = {2, 2, 2, 2, 2, 3, 2};
-const char *const kDimName[kDims] = {"O33", "V1", "xen", "restr", "secure", "iommu", "dpath"};
+// kind: the device type as restricted=bounce sees it: a block device, a
+// balloon (in the core's no-bounce table), virtio-fs with a shared-memory
+// (DAX) region.
+enum Dim { kO33, kV1, kXen, kRestricted, kSecure, kIommu, kDirectPath, kSwiotlb, kKind, kDims };
+const int kDimSize[kDims] = {2, 2, 2, 2, 2, 3, 2, 2, 3};
+const char *const kDimName[kDims] = {"O33",   "V1",    "xen",   "restr", "secure",
+				     "iommu", "dpath", "swtlb", "kind"};
+const char *const kKindName[] = {"plain", "no-bounce", "shm"};
+const vdp_u32 kKindId[] = {2, 5, 26};
 
 struct Action {
 	const char *name; // "-" = no rule
@@ -1021,6 +1052,8 @@ const Action kActions[] = {
 	{"dma", "action=dma,else=refuse", "refuse"},
 	{"direct", "action=direct", "stock"},
 	{"direct", "action=direct,else=refuse", "refuse"},
+	{"direct+bounce", "action=direct,restricted=bounce", "stock"},
+	{"direct+bounce", "action=direct,restricted=bounce,else=refuse", "refuse"},
 	{"physical", "action=physical", "stock"},
 	{"physical", "action=physical,else=refuse", "refuse"},
 };
@@ -1041,7 +1074,9 @@ std::string dim_str(int d, unsigned mask)
 		if (!(mask & (1u << v)))
 			continue;
 		s += s.empty() ? "" : "|";
-		s += d == kIommu ? vdp_iommu_name(static_cast<vdp_u8>(v)) : std::to_string(v);
+		s += d == kIommu  ? vdp_iommu_name(static_cast<vdp_u8>(v))
+		     : d == kKind ? kKindName[v]
+				  : std::to_string(v);
 	}
 	return s;
 }
@@ -1064,8 +1099,11 @@ std::string edits_str(const vdp_decision &d)
 void compute_rows(std::vector<Row> *rows)
 {
 	vdp_table *t = scratch_table();
+	int combinations = 1;
+	for (int d = 0; d < kDims; d++)
+		combinations *= kDimSize[d];
 	for (const Action &a : kActions) {
-		for (int c = 0; c < 2 * 2 * 2 * 2 * 2 * 3 * 2; c++) {
+		for (int c = 0; c < combinations; c++) {
 			Row row;
 			row.action = &a;
 			int rest = c, val[kDims];
@@ -1080,7 +1118,8 @@ void compute_rows(std::vector<Row> *rows)
 				std::exit(2);
 			}
 			vdp_device dev{};
-			dev.device_id = 2;
+			dev.device_id = kKindId[val[kKind]];
+			dev.shm_region = val[kKind] == 2;
 			dev.transport = VDP_TRANSPORT_PCI;
 			if (val[kV1])
 				vdp_feat_set(&dev.offered, VDP_F_VERSION_1);
@@ -1092,6 +1131,7 @@ void compute_rows(std::vector<Row> *rows)
 			plat.xen = static_cast<vdp_u8>(val[kXen]);
 			plat.restricted_mem = static_cast<vdp_u8>(val[kRestricted]);
 			plat.secure_guest = static_cast<vdp_u8>(val[kSecure]);
+			plat.swiotlb_forced = static_cast<vdp_u8>(val[kSwiotlb]);
 			vdp_dma_facts dma{};
 			dma.iommu = static_cast<vdp_u8>(val[kIommu]);
 			dma.direct_path = static_cast<vdp_u8>(val[kDirectPath]);
@@ -1117,7 +1157,8 @@ void compute_rows(std::vector<Row> *rows)
 // all of them, "none|identity" for some).  Repeated until nothing merges.
 void merge_rows(std::vector<Row> *rows)
 {
-	static const int order[] = {kDirectPath, kV1, kIommu, kXen, kRestricted, kSecure, kO33};
+	static const int order[] = {kKind, kSwiotlb, kDirectPath, kV1,
+				    kIommu, kXen, kRestricted, kSecure, kO33};
 	bool changed = true;
 	while (changed) {
 		changed = false;
@@ -1159,6 +1200,7 @@ int cmd_table(int argc, char **argv)
 	compute_rows(&rows);
 	if (tsv) {
 		std::printf("action\telse\to33\tv1\txen\trestricted\tsecure\tiommu\tdirect_path\t"
+			    "swiotlb\tkind\t"
 			    "verdict\tpath\treason\terr\tedits\thook\t"
 			    "audit_verdict\taudit_path\taudit_reason\taudit_err\n");
 		for (const Row &r : rows) {
@@ -1172,21 +1214,26 @@ int cmd_table(int argc, char **argv)
 	if (!all)
 		merge_rows(&rows);
 	std::printf("# The decision for a virtio device with VERSION_1 (V1) and ACCESS_PLATFORM\n"
-		    "# (O33) offered or not, under a rule with this action (else= as given) or no\n"
-		    "# rule (-), in an enforce-mode module. xen, restr(icted memory), secure\n"
-		    "# (secure or memory-encrypted guest): platform\n"
-		    "# facts; iommu and dpath (a direct path can be installed): the DMA device.\n"
+		    "# (O33) offered or not, under a rule with this action (else= as given;\n"
+		    "# direct+bounce: direct with restricted=bounce) or no rule (-), in an\n"
+		    "# enforce-mode module. xen, restr(icted memory), secure (secure or\n"
+		    "# memory-encrypted guest): platform facts; iommu, dpath (a direct path can\n"
+		    "# be installed) and swtlb (mappings forced through SWIOTLB): the DMA device;\n"
+		    "# kind: a plain device, a no-bounce type (balloon), one with a shared-memory\n"
+		    "# region (virtio-fs DAX).\n"
 		    "# '*' = any value. Edits: +33 bit 33 shown to the driver, -33 withheld from\n"
 		    "# it, hide33 hidden from the device, install = a direct DMA path installed.\n"
 		    "# In audit mode verdict and reason are the same, the path is the stock one.\n");
-	std::printf("%-8s %-6s", "action", "else");
+	// iommu and kind name their values; the other facts are 0 or 1
+	auto width = [](int d) { return d == kIommu ? 20 : d == kKind ? 15 : 5; };
+	std::printf("%-13s %-6s", "action", "else");
 	for (int d = 0; d < kDims; d++)
-		std::printf(" %-*s", d == kIommu ? 20 : 5, kDimName[d]);
+		std::printf(" %-*s", width(d), kDimName[d]);
 	std::printf(" %-11s %-14s %-31s %-4s %s\n", "verdict", "path", "reason", "err", "edits");
 	for (const Row &r : rows) {
-		std::printf("%-8s %-6s", r.action->name, r.action->fallback);
+		std::printf("%-13s %-6s", r.action->name, r.action->fallback);
 		for (int d = 0; d < kDims; d++)
-			std::printf(" %-*s", d == kIommu ? 20 : 5, dim_str(d, r.v[d]).c_str());
+			std::printf(" %-*s", width(d), dim_str(d, r.v[d]).c_str());
 		const std::vector<std::string> o = split(r.out, '\t');
 		std::printf(" %-11s %-14s %-31s %-4s %s\n", o[0].c_str(), o[1].c_str(), o[2].c_str(),
 			    o[3].c_str(), o[4].c_str());

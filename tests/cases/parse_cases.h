@@ -2,7 +2,8 @@
 /*
  * Parser cases, from README.md "Rule grammar" and the printer's canonical
  * order (id, vendor, transport, pci, subsys, bus, name, has, lacks,
- * platform, arch, action, clear, else, builtin; else= only when refuse).
+ * platform, arch, action, clear, else, restricted, builtin; else= only when
+ * refuse).
  * Offsets are byte offsets of the offending token's first character:
  * a key for key errors, a value (or the list element) for value errors,
  * the ';' next to an empty rule, the start of a rule without action=.
@@ -69,6 +70,12 @@ static const struct vdp_parse_ok_case vdp_parse_ok_cases[] = {
 	  "id=net,vendor=0x1af4,transport=pci,pci=1af4:1042,subsys=1af4:1100,bus=0000:00:04.0,"
 	  "name=virtio3,has=32,lacks=33,platform=restricted,arch=x86_64,action=dma,clear=34+40,"
 	  "else=refuse,builtin", 1 },
+	/* the restricted-memory opt-in: direct only, printed after else= */
+	{ "id=block,action=direct,restricted=bounce", "id=block,action=direct,restricted=bounce", 1 },
+	{ "restricted=bounce,else=refuse,action=direct,lacks=33",
+	  "lacks=33,action=direct,else=refuse,restricted=bounce", 1 },
+	{ "platform=restricted,action=direct,restricted=bounce;action=auto",
+	  "platform=restricted,action=direct,restricted=bounce;action=auto", 2 },
 };
 #define VDP_PARSE_OK_CASES_COUNT VDP_CASES_COUNT(vdp_parse_ok_cases)
 
@@ -164,6 +171,15 @@ static const struct vdp_parse_err_case vdp_parse_err_cases[] = {
 	{ "action=auto,else=refuse", VDP_PARSE_CONFLICT, 12, "else=" },
 	{ "else=refuse,action=refuse", VDP_PARSE_CONFLICT, 0, "else=" },
 	{ "else=auto,action=auto", VDP_PARSE_CONFLICT, 0, "else=" },
+	{ "action=dma,restricted=bounce", VDP_PARSE_CONFLICT, 11,
+	  "restricted=bounce needs action=direct, not action=dma" },
+	{ "restricted=bounce,action=physical", VDP_PARSE_CONFLICT, 0, "not action=physical" },
+	{ "id=2,restricted=bounce,action=auto", VDP_PARSE_CONFLICT, 5, "not action=auto" },
+	{ "action=direct,restricted=yes", VDP_PARSE_BAD_VALUE, 25, "bad value 'yes' for 'restricted'" },
+	{ "action=direct,restricted=", VDP_PARSE_MISSING_VALUE, 14, "'restricted'" },
+	{ "action=direct,restricted=bounce,restricted=bounce", VDP_PARSE_DUPLICATE_KEY, 32,
+	  "duplicate key 'restricted'" },
+	{ "action=direct,restricted", VDP_PARSE_MISSING_VALUE, 14, "'restricted'" },
 	/* NO_ACTION: offset = start of that rule; checked when the rule ends */
 	{ "id=1", VDP_PARSE_NO_ACTION, 0, "action=" },
 	{ "builtin", VDP_PARSE_NO_ACTION, 0, "action=" },

@@ -17,7 +17,7 @@
  */
 #define VDP_CASE_DEV(id, vendor, tr, ispci, pv, pd, sv, sd, busname, devname, lo)  \
 	{ .device_id = (id), .vendor_id = (vendor), .transport = (tr),           \
-	  .is_pci = (ispci), .sriov_capable = 0, .reserved0 = 0,                 \
+	  .is_pci = (ispci), .sriov_capable = 0, .shm_region = 0,                \
 	  .pci_vendor = (pv), .pci_device = (pd),                                \
 	  .sub_vendor = (sv), .sub_device = (sd),                                \
 	  .bus = busname, .name = devname, .offered = { { (lo), 0 } } }

@@ -54,9 +54,13 @@ struct vdp_safety_case {
 	vdp_u8 has_rule;    /* 0: empty table                        */
 	vdp_u8 action;      /* enum vdp_action                       */
 	vdp_u8 fallback;    /* enum vdp_fallback                     */
+	vdp_u8 bounce;      /* the rule has restricted=bounce         */
 	vdp_u8 o33, o32;    /* device offers bit 33 / bit 32         */
 	vdp_u8 xen, restricted;
 	vdp_u8 secure;      /* secure / memory-encrypted guest        */
+	vdp_u8 swiotlb;     /* mappings forced through SWIOTLB        */
+	vdp_u32 device_id;  /* virtio device id (2, 5 balloon, 26 fs) */
+	vdp_u8 shm;         /* the device has a shared-memory region  */
 	vdp_u8 iommu;       /* enum vdp_iommu                        */
 	vdp_u8 direct_path;
 	/* expected (enforce mode) */

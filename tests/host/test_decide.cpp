@@ -19,7 +19,8 @@ struct SafetySetup {
 
 	explicit SafetySetup(const vdp_safety_case &c)
 	{
-		dev.device_id = 2;
+		dev.device_id = c.device_id;
+		dev.shm_region = c.shm;
 		dev.transport = VDP_TRANSPORT_PCI;
 		dev.is_pci = 1;
 		std::strcpy(dev.bus, "0000:00:04.0");
@@ -33,6 +34,7 @@ struct SafetySetup {
 		plat.xen = c.xen;
 		plat.restricted_mem = c.restricted;
 		plat.secure_guest = c.secure;
+		plat.swiotlb_forced = c.swiotlb;
 		dma.iommu = c.iommu;
 		dma.direct_path = c.direct_path;
 		if (c.has_rule) {
@@ -42,6 +44,8 @@ struct SafetySetup {
 			rules += ",clear=34+35";
 			if (c.fallback == VDP_FALLBACK_REFUSE)
 				rules += ",else=refuse";
+			if (c.bounce)
+				rules += ",restricted=bounce";
 			vdp_parse_result res;
 			EXPECT_EQ(vdp_parse(rules.data(), rules.size(), table.get(), &res), 0u)
 				<< rules << ": " << res.message;
@@ -122,8 +126,9 @@ INSTANTIATE_TEST_SUITE_P(Table, Safety,
 
 TEST(SafetyTable, CoversEveryCombination)
 {
-	// 9 action variants x 7 environments x 3 IOMMU x 2 direct path x 2 O33.
-	EXPECT_EQ(VDP_SAFETY_CASES_COUNT, 9u * 7 * 3 * 2 * 2);
+	// 11 action variants (direct with and without restricted=bounce) x 13
+	// environments x 3 IOMMU x 2 direct path x 2 O33.
+	EXPECT_EQ(VDP_SAFETY_CASES_COUNT, 11u * 13 * 3 * 2 * 2);
 }
 
 TEST(Decide, NeverSetsADriverBitOtherThan33)
@@ -136,14 +141,17 @@ TEST(Decide, NeverSetsADriverBitOtherThan33)
 		feats({32}), feats({33}), feats({32, 33}),
 	};
 	for (vdp_u8 a = 0; a < VDP_ACTION_COUNT; a++) {
-		for (vdp_u8 fb = 0; fb < VDP_FALLBACK_COUNT; fb++) {
+		for (vdp_u8 fb = 0; fb < 2 * VDP_FALLBACK_COUNT; fb++) {
+			// The opt-in flag on every action: the core needs no parser.
+			const bool bounce = fb >= VDP_FALLBACK_COUNT;
 			t->count = 1;
 			t->rules[0] = vdp_rule{};
 			t->rules[0].action = a;
-			t->rules[0].fallback = fb;
+			t->rules[0].fallback = fb % VDP_FALLBACK_COUNT;
+			t->rules[0].flags = bounce ? VDP_RULE_RESTRICTED_BOUNCE : 0;
 			t->rules[0].clear = feats2(~(1ull << 33), ~0ull);
 			for (const vdp_features &off : offers) {
-				for (int env = 0; env < 16; env++) {
+				for (int env = 0; env < 64; env++) {
 					for (vdp_u8 io = 0; io < VDP_IOMMU_COUNT; io++) {
 						for (vdp_u8 dp = 0; dp < 2; dp++) {
 							for (vdp_u8 mode = 0; mode < VDP_MODE_COUNT; mode++) {
@@ -154,6 +162,8 @@ TEST(Decide, NeverSetsADriverBitOtherThan33)
 								p.restricted_mem = (env >> 1) & 1;
 								p.pseries = (env >> 2) & 1;
 								p.swiotlb_forced = (env >> 3) & 1;
+								dev.device_id = (env >> 4) & 1 ? 5 : 2;
+								dev.shm_region = (env >> 5) & 1;
 								vdp_dma_facts f{io, dp, {0, 0}};
 								vdp_decision d{};
 								vdp_decide(t.get(), &dev, &p, &f, mode, &d);
@@ -166,9 +176,21 @@ TEST(Decide, NeverSetsADriverBitOtherThan33)
 								// Only offered bits are cleared; set bits were not offered.
 								EXPECT_EQ(d.driver_clear.w[0] & ~off.w[0], 0ull);
 								EXPECT_EQ(d.driver_set.w[0] & off.w[0], 0ull);
-								// A restricted guest never sees bit 33 faked.
-								if (p.restricted_mem) {
-									ASSERT_TRUE(feat_empty(d.driver_set));
+								// A restricted guest never sees bit 33 faked,
+								// but by the opt-in of a direct rule for a
+								// VERSION_1 device whose mappings bounce,
+								// not a balloon, without shared memory,
+								// never in Xen (a refusal may carry edits:
+								// clear= took VERSION_1 away).
+								if (p.restricted_mem && !feat_empty(d.driver_set) &&
+								    d.verdict != VDP_VERDICT_REFUSE) {
+									ASSERT_TRUE(bounce && a == VDP_ACTION_DIRECT &&
+										    vdp_feat_test(&off, 32) &&
+										    p.swiotlb_forced && !p.xen &&
+										    dev.device_id != 5 &&
+										    !dev.shm_region);
+									EXPECT_EQ(d.reason, VDP_REASON_RESTRICTED_BOUNCE);
+									EXPECT_EQ(d.path, VDP_PATH_DMA_DIRECT);
 								}
 								// Refusals always carry -ENODEV.
 								if (mode == VDP_MODE_ENFORCE) {
@@ -657,7 +679,9 @@ TEST(Names, ExactSpellings)
 				 "rule-physical", "rule-refuse", "unsafe-translating-no-bit33",
 				 "unsafe-direct-bit33-translating", "unsafe-no-direct-path",
 				 "unsafe-physical-restricted", "unsafe-xen", "already-bound",
-				 "unsafe-physical-bit33-translating", "unsafe-physical-secure"};
+				 "unsafe-physical-bit33-translating", "unsafe-physical-secure",
+				 "restricted-bounce", "bounce-legacy", "bounce-device-type",
+				 "bounce-shm-region", "bounce-no-swiotlb"};
 	for (unsigned i = 0; i < VDP_REASON_COUNT; i++)
 		EXPECT_STREQ(vdp_reason_token(i), reasons[i]);
 	const char *actions[] = {"auto", "dma", "direct", "physical", "refuse"};
@@ -706,4 +730,17 @@ TEST(Names, ReasonTextsAreSentences)
 		EXPECT_EQ(t.back(), '.') << t;
 		EXPECT_EQ(t.find('\n'), std::string::npos);
 	}
+}
+
+TEST(Decide, NoBounceTable)
+{
+	// README "Restricted-memory guests": balloon, iommu, mem and pmem never
+	// bounce; every other type may (fs and gpu through their shared-memory
+	// region fact, not their type).
+	for (vdp_u32 id = 0; id < 300; id++) {
+		const bool listed = id == 5 || id == 23 || id == 24 || id == 27;
+		EXPECT_EQ(vdp_no_bounce_type(id) != nullptr, listed) << id;
+	}
+	EXPECT_EQ(vdp_no_bounce_type(0xffffffffu), nullptr);
+	EXPECT_NE(std::string(vdp_no_bounce_type(5)).find("virtio_balloon"), std::string::npos);
 }
