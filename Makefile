@@ -14,6 +14,8 @@
 #   make dkms-check           DKMS add/build/install/remove in private trees
 #   make supply-check         kernel fetching against a mirror missing files
 #   make packaging-check      make install into a Debian root, boot it
+#   make deb                  the Debian packages, in build/deb/
+#   make man                  the manual pages from README.md, in build/man/
 #   make install / uninstall  see the install section below
 #   make test                 the test suites, summed (scripts/run-tests)
 #
@@ -85,7 +87,7 @@ test:
 	$(SRC)/scripts/run-tests
 
 help:
-	@sed -n '3,21p' $(SRC)/Makefile
+	@sed -n '3,22p' $(SRC)/Makefile
 
 # ---------------------------------------------------------------------------
 # Installing without DKMS, and the host tool (README.md, "Installing" and
@@ -195,6 +197,21 @@ uninstall-tool:
 # make install into a debootstrap'ed Debian 12 root, update-initramfs there
 # and boot it under QEMU on Debian 6.1 and 6.12 (scripts/packaging/boot-check;
 # PACKAGING_CHECK_ARGS="--offline 6.12" for one kernel without network).
+# Debian packages virtio-dma-policy-dkms and vdp-policy (debian/), built
+# with dpkg-buildpackage in a scratch copy; deb-check: build, lintian,
+# contents, manual pages (scripts/packaging/deb-check).
+.PHONY: deb deb-check man
+deb:
+	$(SRC)/scripts/packaging/build-deb $(SRC)/build/deb
+
+deb-check:
+	$(SRC)/scripts/packaging/deb-check
+
+# vdp-policy(8) and virtio_dma_policy(4), generated from README.md
+man: tool
+	mkdir -p $(SRC)/build/man
+	$(SRC)/scripts/gen-man $(SRC)/README.md $(VDP_VERSION) $(SRC)/build/man $(VDP_TOOL)
+
 .PHONY: packaging-check
 packaging-check:
 	$(SRC)/scripts/packaging/boot-check $(PACKAGING_CHECK_ARGS)
