@@ -92,6 +92,8 @@ void vdp_gather(struct virtio_device *vdev,
 		const struct virtio_config_ops *ops, bool read_features,
 		struct vdp_device *dev, struct vdp_platform *plat,
 		struct vdp_dma_facts *dma);
+bool vdp_shm_asked(const struct vdp_device *dev,
+		   const struct vdp_platform *plat);
 u8 vdp_stock_path(const struct vdp_features *features,
 		  const struct vdp_platform *plat,
 		  const struct vdp_dma_facts *dma);

@@ -86,13 +86,7 @@ void vdp_gather(struct virtio_device *vdev,
 	plat->pseries = vdp_compat_pseries();
 	plat->secure_guest = vdp_compat_secure_guest();
 	plat->swiotlb_forced = vdp_compat_swiotlb_forced(dma_dev);
-	/*
-	 * Only restricted=bounce depends on it, so only restricted-memory
-	 * guests ask, and only VERSION_1 devices have such regions: elsewhere
-	 * the module adds no transport I/O to a bind.
-	 */
-	if (plat->restricted_mem &&
-	    vdp_feat_test(&dev->offered, VDP_F_VERSION_1))
+	if (vdp_shm_asked(dev, plat))
 		dev->shm_region = vdp_compat_shm_region(vdev, ops);
 
 	if (!dma_dev) {
@@ -107,6 +101,19 @@ void vdp_gather(struct virtio_device *vdev,
 				   vdp_compat_direct_possible(dma_dev);
 	else
 		dma->direct_path = 1;	/* already direct: nothing to install */
+}
+
+/*
+ * Is the device asked for shared-memory regions?  Only restricted=bounce
+ * depends on the answer, so only restricted-memory guests ask, and only
+ * VERSION_1 devices have such regions: elsewhere the module adds no
+ * transport I/O to a bind.
+ */
+bool vdp_shm_asked(const struct vdp_device *dev,
+		   const struct vdp_platform *plat)
+{
+	return plat->restricted_mem &&
+	       vdp_feat_test(&dev->offered, VDP_F_VERSION_1);
 }
 
 /* The path upstream takes for a device with these negotiated features. */

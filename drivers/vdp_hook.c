@@ -876,11 +876,10 @@ static const char *const vdp_prediction_names[] = {
  *   shm         1 if the device exposes a shared-memory region; '-' where
  *               not asked (outside restricted-memory guests, legacy devices)
  */
-/* The shm column: asked only of VERSION_1 devices in restricted guests. */
+/* The shm column: '-' where the device was not asked (vdp_shm_asked()). */
 static const char *vdp_shm_str(const struct vdp_entry *e)
 {
-	if (!e->have_offered || !e->plat.restricted_mem ||
-	    !vdp_feat_test(&e->dev.offered, VDP_F_VERSION_1))
+	if (!e->have_offered || !vdp_shm_asked(&e->dev, &e->plat))
 		return "-";
 	return e->dev.shm_region ? "1" : "0";
 }

@@ -955,6 +955,19 @@ static void probes_setup(void)
 	close(fd);
 }
 
+/* All the events trace_setup() enabled, on or off. */
+static void trace_events(int on)
+{
+	const char *v = on ? "1" : "0";
+
+	if (have_bounce_event)
+		write_str(TRACEFS "/events/swiotlb/swiotlb_bounced/enable", v);
+	if (have_map_event)
+		write_str(TRACEFS "/events/iommu/map/enable", v);
+	if (have_xlate_probe || have_dmamap_probe)
+		write_str(TRACEFS "/events/vdp/enable", v);
+}
+
 static void trace_setup(void)
 {
 	struct sysinfo si;
@@ -965,10 +978,7 @@ static void trace_setup(void)
 	have_bounce_event = exists(TRACEFS "/events/swiotlb/swiotlb_bounced/enable");
 	have_map_event = exists(TRACEFS "/events/iommu/map/enable");
 	write_str(TRACEFS "/buffer_size_kb", "8192");
-	if (have_bounce_event)
-		write_str(TRACEFS "/events/swiotlb/swiotlb_bounced/enable", "1");
-	if (have_map_event)
-		write_str(TRACEFS "/events/iommu/map/enable", "1");
+	trace_events(1);	/* the tracepoints; probes_setup() enables its own */
 	probes_setup();
 	write_str(TRACEFS "/tracing_on", "1");
 	diag("trace events: swiotlb/swiotlb_bounced %s, iommu/map %s, IOMMU probes %s, DMA API probe %s",
@@ -982,19 +992,6 @@ static void trace_setup(void)
 static int have_maps(void)
 {
 	return have_map_event || have_xlate_probe || have_dmamap_probe;
-}
-
-/* All the events trace_setup() enabled, on or off. */
-static void trace_events(int on)
-{
-	const char *v = on ? "1" : "0";
-
-	if (have_bounce_event)
-		write_str(TRACEFS "/events/swiotlb/swiotlb_bounced/enable", v);
-	if (have_map_event)
-		write_str(TRACEFS "/events/iommu/map/enable", v);
-	if (have_xlate_probe || have_dmamap_probe)
-		write_str(TRACEFS "/events/vdp/enable", v);
 }
 
 static void trace_clear(void)
