@@ -113,6 +113,20 @@ static inline u8 vdp_compat_arch(void)
 	return VDP_ARCH_OTHER;
 }
 
+/*
+ * Waits for the callbacks of call_rcu_tasks(), which is call_rcu() in a
+ * kernel without CONFIG_TASKS_RCU (rcu_barrier_tasks() is declared there,
+ * but not defined).
+ */
+static inline void vdp_compat_rcu_barrier_tasks(void)
+{
+#ifdef CONFIG_TASKS_RCU
+	rcu_barrier_tasks();
+#else
+	rcu_barrier();
+#endif
+}
+
 /* The driver core's bus pointer type: const since 6.4, not in 6.1. */
 #define vdp_compat_bus(b) \
 	((typeof(((struct device_driver *)NULL)->bus))(b))
@@ -478,6 +492,22 @@ static inline bool vdp_compat_dma_dev_owned(struct virtio_device *vdev,
  *    (GART, Xen) would take over;
  *  - anything else (sparc64, arm64, ...): no.
  */
+#ifdef CONFIG_X86_64
+/*
+ * x86's global DMA ops (GART, Xen), which would take over from iommu-dma:
+ * always declared in 6.1 (CONFIG_DMA_OPS), from 6.12 only where such ops
+ * can exist (CONFIG_ARCH_HAS_DMA_OPS, selected by GART_IOMMU or XEN).
+ */
+static inline bool vdp_compat_x86_global_dma_ops(void)
+{
+#if defined(CONFIG_DMA_OPS) || defined(CONFIG_ARCH_HAS_DMA_OPS)
+	return dma_ops;
+#else
+	return false;
+#endif
+}
+#endif
+
 static inline bool vdp_compat_direct_possible(struct device *dev)
 {
 	if (!dev)
@@ -490,7 +520,8 @@ static inline bool vdp_compat_direct_possible(struct device *dev)
 	{
 		struct iommu_domain *dom = iommu_get_domain_for_dev(dev);
 
-		if (!dom || !iommu_is_dma_domain(dom) || dma_ops)
+		if (!dom || !iommu_is_dma_domain(dom) ||
+		    vdp_compat_x86_global_dma_ops())
 			return false;
 #if VDP_HAVE_DMA_IOMMU_FLAG
 		return vdp_compat_dev_dma_iommu(dev) && !get_dma_ops(dev);

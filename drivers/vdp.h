@@ -17,6 +17,7 @@
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/seq_file.h>
+#include <linux/seqlock.h>
 #include <linux/virtio.h>
 #include <linux/virtio_config.h>
 
@@ -36,19 +37,34 @@ enum vdp_state {
 	VDP_STATE_DECIDED = 2,		/* a decision was taken at bind     */
 };
 
+/* What the config-ops wrappers apply: one bind's edits of the features. */
+struct vdp_edits {
+	struct vdp_features driver_set;		/* shown to the driver      */
+	struct vdp_features driver_clear;	/* hidden from the driver   */
+	struct vdp_features device_hide;	/* never written to the device */
+	int err;				/* finalize fails: a refusal */
+};
+
 /*
  * One per virtio device seen, in vdp_entries keyed by vdev->index.
  * Written under vdp_dev_lock (and, for bind/unbind, the device lock).
- * The get/finalize_features wrappers read orig and the edits locklessly
- * under RCU: entries are freed with kfree_rcu() only after the device
- * was removed from the bus.
+ *
+ * The config-ops wrappers run without either lock (some callers hold
+ * neither, see vdp_hook.c): they find the entry under RCU, read orig,
+ * which never changes after the entry is published, and copy the edits
+ * under the entry's seqlock.  vdev->config may point to ops for as long
+ * as the entry exists, and a caller can be preempted between loading
+ * that pointer and calling through it: an entry is freed only after a
+ * tasks-RCU and an RCU grace period (vdp_entry_free()).
  */
 struct vdp_entry {
 	struct rcu_head rcu;
 	struct virtio_device *vdev;	/* reference held (get_device)     */
 	struct device *dma_dev;		/* where a direct path was put     */
 	const struct virtio_config_ops *orig;	/* the transport's ops     */
-	struct virtio_config_ops ops;	/* our copy while hooked           */
+	struct virtio_config_ops ops;	/* our copy, vdev->config if hooked */
+	seqlock_t seq;			/* edits (writers hold vdp_dev_lock too) */
+	struct vdp_edits edits;
 	struct vdp_device dev;
 	struct vdp_platform plat;
 	struct vdp_dma_facts dma;

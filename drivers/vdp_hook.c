@@ -19,8 +19,10 @@
  *   BUS_NOTIFY_BOUND_DRIVER    record the negotiated features, compare
  *                              them with the core's prediction
  *   BUS_NOTIFY_UNBIND_DRIVER   before the driver's remove: a direct path
- *                              someone else undid is put back, so the
- *                              rings are freed the way they were allocated
+ *                              someone else undid is said (the wrapped
+ *                              del_vqs puts it back once the driver reset
+ *                              the device, so the rings are freed the way
+ *                              they were allocated)
  *   BUS_NOTIFY_DRIVER_NOT_BOUND / BUS_NOTIFY_UNBOUND_DRIVER
  *                              restore the transport's ops and the DMA
  *                              state, drop the module reference
@@ -41,7 +43,11 @@
  * vdp_hook_exit() waits for them, then for a tasks-RCU grace period: that
  * covers a caller preempted between loading the ops pointer and entering
  * the read side, or after leaving it, before its return.  When exit
- * returns and the module text is freed, no task can be in it.
+ * returns and the module text is freed, no task can be in it.  The ops
+ * copy itself lives in the device's entry, which is freed after a
+ * tasks-RCU grace period too (vdp_entry_free()), and the wrappers read
+ * an entry only through what never changes once it is published (orig)
+ * or under its seqlock (the edits of the current bind).
  *
  * Devices bound before the module loaded are reported (not-applied,
  * already-bound) and never touched; reprobe one through the debugfs
@@ -87,26 +93,36 @@ static bool vdp_feat_equal(const struct vdp_features *a,
 /* The per-device config ops                                           */
 /* ------------------------------------------------------------------ */
 
-/* What a wrapper needs, copied from the entry under RCU. */
+/* What a wrapper needs: the transport's ops and this bind's edits. */
 struct vdp_view {
 	const struct virtio_config_ops *orig;
-	struct vdp_decision dec;
+	struct vdp_edits edits;
 };
 
+/*
+ * No lock: the entry outlives any wrapper that found it under RCU, orig
+ * is written before the entry is published and never again, and the
+ * edits are copied whole under the entry's seqlock (a rebind, or the
+ * restore, may rewrite them meanwhile).  False only for a caller that
+ * loaded the ops before the device was removed: it gets no features.
+ */
 static bool vdp_get_view(struct virtio_device *vdev, struct vdp_view *v)
 {
 	struct vdp_entry *e;
+	unsigned int seq;
 	bool ok = false;
 
 	rcu_read_lock();
 	e = xa_load(&vdp_entries, vdev->index);
-	if (e && e->vdev == vdev && e->orig) {
+	if (e && e->vdev == vdev) {
 		v->orig = e->orig;
-		v->dec = e->dec;
+		do {
+			seq = read_seqbegin(&e->seq);
+			v->edits = e->edits;
+		} while (read_seqretry(&e->seq, seq));
 		ok = true;
 	}
 	rcu_read_unlock();
-	WARN_ON_ONCE(!ok);
 	return ok;
 }
 
@@ -119,7 +135,7 @@ static u64 vdp_get_features(struct virtio_device *vdev)
 	idx = srcu_read_lock(&vdp_srcu);
 	if (vdp_get_view(vdev, &v)) {
 		f = v.orig->get_features(vdev);
-		f = (f & ~v.dec.driver_clear.w[0]) | v.dec.driver_set.w[0];
+		f = (f & ~v.edits.driver_clear.w[0]) | v.edits.driver_set.w[0];
 	}
 	srcu_read_unlock(&vdp_srcu, idx);
 	return f;
@@ -137,8 +153,8 @@ static void vdp_get_extended_features(struct virtio_device *vdev, u64 *f)
 	if (vdp_get_view(vdev, &v)) {
 		vdp_compat_call_extended(vdev, v.orig, f);
 		for (i = 0; i < VDP_KERNEL_FEATURE_WORDS && i < VDP_FEATURE_WORDS; i++)
-			f[i] = (f[i] & ~v.dec.driver_clear.w[i]) |
-			       v.dec.driver_set.w[i];
+			f[i] = (f[i] & ~v.edits.driver_clear.w[i]) |
+			       v.edits.driver_set.w[i];
 	}
 	srcu_read_unlock(&vdp_srcu, idx);
 }
@@ -157,8 +173,8 @@ static int vdp_finalize_view(struct virtio_device *vdev,
 
 	vdp_compat_read_features(vdev, &cur);
 	for (i = 0; i < VDP_FEATURE_WORDS; i++) {
-		hidden.w[i] = cur.w[i] & v->dec.device_hide.w[i];
-		cur.w[i] &= ~v->dec.device_hide.w[i];
+		hidden.w[i] = cur.w[i] & v->edits.device_hide.w[i];
+		cur.w[i] &= ~v->edits.device_hide.w[i];
 	}
 	vdp_compat_write_features(vdev, &cur);
 
@@ -181,9 +197,46 @@ static int vdp_finalize_features(struct virtio_device *vdev)
 	if (!vdp_get_view(vdev, &v))
 		ret = -ENODEV;
 	else
-		ret = v.dec.err ?: vdp_finalize_view(vdev, &v);
+		ret = v.edits.err ?: vdp_finalize_view(vdev, &v);
 	srcu_read_unlock(&vdp_srcu, idx);
 	return ret;
+}
+
+static void vdp_put_back_direct(struct virtio_device *vdev);
+
+/*
+ * A driver's remove resets the device first: from then on no DMA and no
+ * completion runs, and what the driver unmaps next (detached buffers,
+ * page pools) and frees last (the rings, in del_vqs) was mapped while
+ * the direct path was in place.  A direct path someone else undid is put
+ * back here, so that those are unmapped and freed the way they were
+ * mapped; del_vqs does the same for a driver that frees its queues
+ * without a reset (virtio_pmem resets after, nsm never).
+ */
+static void vdp_reset(struct virtio_device *vdev)
+{
+	struct vdp_view v;
+	int idx;
+
+	idx = srcu_read_lock(&vdp_srcu);
+	if (vdp_get_view(vdev, &v)) {
+		v.orig->reset(vdev);
+		vdp_put_back_direct(vdev);
+	}
+	srcu_read_unlock(&vdp_srcu, idx);
+}
+
+static void vdp_del_vqs(struct virtio_device *vdev)
+{
+	struct vdp_view v;
+	int idx;
+
+	idx = srcu_read_lock(&vdp_srcu);
+	if (vdp_get_view(vdev, &v)) {
+		vdp_put_back_direct(vdev);
+		v.orig->del_vqs(vdev);
+	}
+	srcu_read_unlock(&vdp_srcu, idx);
 }
 
 /* ------------------------------------------------------------------ */
@@ -198,10 +251,39 @@ static struct vdp_entry *vdp_lookup(struct virtio_device *vdev)
 	return e && e->vdev == vdev ? e : NULL;
 }
 
+/* After the tasks-RCU grace period: one more for the wrappers' lookup. */
+static void vdp_entry_kfree(struct rcu_head *head)
+{
+	struct vdp_entry *e = container_of(head, struct vdp_entry, rcu);
+
+	kfree_rcu(e, rcu);
+}
+
+/*
+ * Called once the entry is out of vdp_entries and its ops are no longer
+ * vdev->config.  The device reference is dropped now (its release may be
+ * in a transport module that goes away next); the memory, which holds the
+ * ops a preempted lockless caller may still be about to call through,
+ * after tasks-RCU and RCU grace periods.  vdp_hook_exit() waits for it.
+ */
 static void vdp_entry_free(struct vdp_entry *e)
 {
 	put_device(&e->vdev->dev);
-	kfree_rcu(e, rcu);
+	call_rcu_tasks(&e->rcu, vdp_entry_kfree);
+}
+
+/* The ops a hooked device runs with: the transport's, five wrapped. */
+static void vdp_entry_init_ops(struct vdp_entry *e)
+{
+	const struct virtio_config_ops *orig = e->orig;
+
+	e->ops = *orig;
+	if (orig->get_features)
+		e->ops.get_features = vdp_get_features;
+	vdp_compat_wrap_extended(&e->ops, orig, vdp_get_extended_features);
+	e->ops.finalize_features = vdp_finalize_features;
+	e->ops.reset = vdp_reset;
+	e->ops.del_vqs = vdp_del_vqs;
 }
 
 /* Find or create the entry of a device; NULL if out of memory. */
@@ -214,15 +296,24 @@ static struct vdp_entry *vdp_entry_get(struct virtio_device *vdev)
 	if (e)
 		return e;
 
-	e = kzalloc(sizeof(*e), GFP_KERNEL);
+	/*
+	 * NOIO: the reset and del_vqs wrappers take vdp_dev_lock, and a
+	 * driver may call them with its disk's queue quiesced (7.x
+	 * virtblk_reset_prepare): reclaim here must not wait on that disk.
+	 */
+	e = kzalloc(sizeof(*e), GFP_NOIO);
 	if (!e)
 		return NULL;
 	e->vdev = vdev;
+	e->orig = vdev->config;
+	vdp_entry_init_ops(e);
+	seqlock_init(&e->seq);
 	e->dec.rule = -1;
 	get_device(&vdev->dev);
 	vdp_gather(vdev, vdev->config, false, &e->dev, &e->plat, &e->dma);
 
-	stale = xa_store(&vdp_entries, vdev->index, e, GFP_KERNEL);
+	/* publishes orig and ops (xa_store is a release) */
+	stale = xa_store(&vdp_entries, vdev->index, e, GFP_NOIO);
 	if (xa_is_err(stale)) {
 		put_device(&vdev->dev);
 		kfree(e);
@@ -232,6 +323,29 @@ static struct vdp_entry *vdp_entry_get(struct virtio_device *vdev)
 	if (stale && !WARN_ON_ONCE(stale->hooked))
 		vdp_entry_free(stale);
 	return e;
+}
+
+/*
+ * The load scan holds a device that device_del() may have taken off the
+ * bus meanwhile (and sent REMOVED_DEVICE for, finding no entry).  Called
+ * with vdp_dev_lock held, which orders this against that notification:
+ * device_del() unlinks the device from the bus before it notifies, so a
+ * device still on the bus here will be notified after the entry exists.
+ */
+static int vdp_match_ptr(struct device *dev, const void *data)
+{
+	return dev == data;
+}
+
+static bool vdp_on_bus(struct device *dev)
+{
+	struct device *found;
+
+	lockdep_assert_held(&vdp_dev_lock);
+	found = bus_find_device(vdp_compat_bus(vdp_bus), NULL, dev,
+				vdp_match_ptr);
+	put_device(found);
+	return found;
 }
 
 /* ------------------------------------------------------------------ */
@@ -297,11 +411,20 @@ static bool vdp_needs_hook(const struct vdp_decision *d)
 	return !d->audit && d->edits;
 }
 
+/* The wrappers' edits: written under vdp_dev_lock, read under e->seq. */
+static void vdp_set_edits(struct vdp_entry *e, const struct vdp_edits *ed)
+{
+	lockdep_assert_held(&vdp_dev_lock);
+	write_seqlock(&e->seq);
+	e->edits = *ed;
+	write_sequnlock(&e->seq);
+}
+
 /* Called with the device lock and vdp_dev_lock held, before probe. */
-static void vdp_install(struct vdp_entry *e,
-			const struct virtio_config_ops *orig)
+static void vdp_install(struct vdp_entry *e)
 {
 	struct virtio_device *vdev = e->vdev;
+	struct vdp_edits ed;
 
 	if (!try_module_get(THIS_MODULE)) {
 		/* Being unloaded: behave as if we were not here. */
@@ -324,14 +447,13 @@ static void vdp_install(struct vdp_entry *e,
 		}
 	}
 
-	e->orig = orig;
-	e->ops = *orig;
-	if (orig->get_features)
-		e->ops.get_features = vdp_get_features;
-	vdp_compat_wrap_extended(&e->ops, orig, vdp_get_extended_features);
-	e->ops.finalize_features = vdp_finalize_features;
+	ed.driver_set = e->dec.driver_set;
+	ed.driver_clear = e->dec.driver_clear;
+	ed.device_hide = e->dec.device_hide;
+	ed.err = e->dec.err;
+	vdp_set_edits(e, &ed);
 	e->hooked = true;
-	/* Publish the edits (read under RCU by the wrappers) before the ops. */
+	/* (a caller that sees the ops before the edits gets them unedited) */
 	smp_store_release(&vdev->config, &e->ops);
 }
 
@@ -394,6 +516,8 @@ static void vdp_restore(struct vdp_entry *e)
 	/* Nobody else should have replaced our ops; restore regardless. */
 	WARN_ON_ONCE(READ_ONCE(e->vdev->config) != &e->ops);
 	WRITE_ONCE(e->vdev->config, e->orig);
+	/* a lockless caller still inside the ops sees the features as they are */
+	vdp_set_edits(e, &(struct vdp_edits){ });
 	vdp_compat_restore_direct(e->dma_dev, &e->dma_state);
 	e->hooked = false;
 	vdp_check_restored(e);
@@ -514,7 +638,7 @@ static void vdp_on_bind(struct virtio_device *vdev)
 	vdp_policy_decide(&e->dev, &e->plat, &e->dma, &e->dec, &e->fallback);
 	e->state = VDP_STATE_DECIDED;
 	if (vdp_needs_hook(&e->dec))
-		vdp_install(e, orig);
+		vdp_install(e);
 	vdp_predict(e, drv);
 	vdp_report(e);
 	mutex_unlock(&vdp_dev_lock);
@@ -621,11 +745,9 @@ static void vdp_on_bound(struct virtio_device *vdev)
 }
 
 /*
- * Before the driver's remove: the driver frees its rings through the DMA
- * API.  They were allocated through the direct path; freed through the
- * function's IOMMU ops instead (someone else undid the path meanwhile)
- * they would corrupt the IOMMU table or oops.  Put the path back for the
- * teardown; the restore after it gives back the state of bind time.
+ * Before the driver's remove, which still runs (completions, NAPI) on other
+ * CPUs: only look.  A direct path someone else undid is said here, and put
+ * back in vdp_del_vqs(), once the device is reset.
  */
 static void vdp_on_unbind(struct virtio_device *vdev)
 {
@@ -633,13 +755,34 @@ static void vdp_on_unbind(struct virtio_device *vdev)
 
 	mutex_lock(&vdp_dev_lock);
 	e = vdp_lookup(vdev);
+	if (e && e->hooked)
+		vdp_check_direct(e, "before the driver's remove");
+	mutex_unlock(&vdp_dev_lock);
+}
+
+/*
+ * From vdp_reset() and vdp_del_vqs(): the buffers and rings were mapped
+ * through the direct path; unmapped or freed through the function's IOMMU
+ * ops instead (someone else undid the path) they would corrupt the IOMMU
+ * table or oops.  Put the path back for the teardown; the restore at
+ * unbind gives back the state of bind time.  The device is reset: nothing
+ * is mapped or completed meanwhile.
+ */
+static void vdp_put_back_direct(struct virtio_device *vdev)
+{
+	struct vdp_entry *e;
+
+	mutex_lock(&vdp_dev_lock);
+	e = vdp_lookup(vdev);
 	if (e && e->hooked && e->dma_state.installed &&
 	    !vdp_compat_direct_intact(e->dma_dev)) {
-		vdp_check_direct(e, "before the driver's remove");
+		vdp_check_direct(e, "at the device's reset");
 		vdp_compat_apply_direct(e->dma_dev);
 		dev_warn(&vdev->dev,
 			 "dma policy: direct path of %s put back for the driver's teardown\n",
 			 e->dev.bus[0] ? e->dev.bus : "-");
+		/* (a later undo, after a resume, is said again) */
+		e->direct_undone = false;
 	}
 	mutex_unlock(&vdp_dev_lock);
 }
@@ -722,7 +865,7 @@ static int vdp_scan_one(struct device *dev, void *unused)
 	struct virtio_device *vdev = dev_to_virtio(dev);
 	struct vdp_entry *e;
 	struct vdp_facts f;
-	bool locked, bound;
+	bool locked, bound, gone;
 	int tries;
 
 	/* (a probe that is ending releases the lock within moments) */
@@ -733,13 +876,15 @@ static int vdp_scan_one(struct device *dev, void *unused)
 	if (bound)
 		vdp_read_facts(vdev, vdev->config, &f);
 	mutex_lock(&vdp_dev_lock);
-	e = vdp_entry_get(vdev);
+	/* (gone while the scan waited: REMOVED_DEVICE found no entry) */
+	gone = !vdp_on_bus(dev);
+	e = gone ? NULL : vdp_entry_get(vdev);
 	if (e && e->state == VDP_STATE_SEEN && bound)
 		vdp_mark_already_bound(e, &f);
 	mutex_unlock(&vdp_dev_lock);
 	if (locked)
 		device_unlock(dev);
-	if (!locked)
+	if (!locked && !gone)
 		dev_info(dev, "dma policy: busy at load (a probe in progress): reported when it ends\n");
 	return 0;
 }
@@ -822,11 +967,13 @@ void vdp_hook_exit(void)
 	 * transport's ops back), but one entered before a restore may still
 	 * run: wait for the SRCU readers, then for every task to pass a
 	 * voluntary context switch, so that none is preempted at a wrapper's
-	 * entry or exit (see the top of this file).  kfree_rcu() callbacks
-	 * are kfree(): nothing of ours.
+	 * entry or exit (see the top of this file).  Then for the entries'
+	 * tasks-RCU callbacks, which are ours (the kfree_rcu() they queue
+	 * runs none of our code).
 	 */
 	synchronize_srcu(&vdp_srcu);
 	synchronize_rcu_tasks();
+	vdp_compat_rcu_barrier_tasks();
 }
 
 /* ------------------------------------------------------------------ */

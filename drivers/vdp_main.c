@@ -26,13 +26,13 @@ static int __init vdp_init(void)
 	ret = vdp_rules_init();
 	if (ret)
 		return ret;
-	vdp_debugfs_init();
 	ret = vdp_hook_init();
 	if (ret) {
-		vdp_debugfs_exit();
 		vdp_rules_exit();
 		return ret;
 	}
+	/* after the hook: "reprobe" needs the bus it found */
+	vdp_debugfs_init();
 	vdp_rules_print_loaded();
 	return 0;
 }

@@ -95,13 +95,16 @@ static int vdp_rules_set(const char *val, const struct kernel_param *kp)
 	size_t len = strnlen(val, VDP_MAX_TEXT);
 	struct vdp_table *t, *old = NULL;
 	u32 count = 0, builtin = 0;
+	bool live;
 
 	t = vdp_parse_new(val, len);
 	if (IS_ERR(t))
 		return PTR_ERR(t);
 
 	mutex_lock(&vdp_cfg_lock);
-	if (vdp_live) {
+	/* (read once: exit may end the live state as soon as we unlock) */
+	live = vdp_live;
+	if (live) {
 		if (vdp_finish_table(t)) {
 			mutex_unlock(&vdp_cfg_lock);
 			kvfree(t);
@@ -118,7 +121,7 @@ static int vdp_rules_set(const char *val, const struct kernel_param *kp)
 	vdp_set_text(val, len);
 	mutex_unlock(&vdp_cfg_lock);
 
-	if (vdp_live) {
+	if (live) {
 		synchronize_rcu();
 		pr_info("rules: %u rules active (%u built-in); they apply to devices probed from now on\n",
 			count, builtin);

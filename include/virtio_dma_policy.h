@@ -543,6 +543,15 @@ const char *vdp_parse_status_name(vdp_u32 status);
  */
 const char *vdp_no_bounce_type(vdp_u32 device_id);
 
+/*
+ * The core's no-direct table: device types whose drivers keep DMA
+ * mappings on the transport's device past their remove (virtio-gpu's
+ * shmem objects), so that a direct path, undone at unbind, is never
+ * installed for them (a direct rule then reads unsafe-no-direct-path).
+ * For such a type the driver and what it does; NULL for every other type.
+ */
+const char *vdp_no_direct_type(vdp_u32 device_id);
+
 /* How many rules of the table are built-in ones (VDP_RULE_BUILTIN). */
 vdp_u32 vdp_table_builtin_count(const struct vdp_table *table);
 

@@ -20,8 +20,21 @@
  *    drops its module reference) and returns; `rmmod virtio_dma_policy`
  *    then runs while that read is still inside the glue's wrapper.  The
  *    glue's exit must wait for it: otherwise the read returns into freed
- *    module text (an oops, which fails the run).
+ *    module text (an oops, which fails the run);
+ *  - with scan_race=1, loaded before virtio_dma_policy.ko: a second,
+ *    unbound device is removed while the glue's load scan holds it.  A
+ *    kthread takes that device's lock, waits until virtio_dma_policy is
+ *    COMING, lets the scan find the lock taken (it retries for 100 ms)
+ *    and meanwhile unlocks and unregisters the device: device_del() runs
+ *    to its end, REMOVED_DEVICE included, before the scan looks again.
+ *    Writing 1 to "scan_check" then fails with -EBUSY if the device was
+ *    not released: the glue kept an entry, and a reference, for a device
+ *    that is gone (its devices file would walk a dead parent, its final
+ *    put_device() could run a transport's release after that transport
+ *    was unloaded); -EAGAIN if the race was not run as planned (the
+ *    glue's init ended before the unregister: nothing was tested).
  */
+#include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
@@ -39,6 +52,117 @@ static unsigned long vdp_hold_reads;
 static bool reader;
 module_param(reader, bool, 0444);
 MODULE_PARM_DESC(reader, "read the features in a loop, locklessly, from a slow transport");
+
+static bool scan_race;
+module_param(scan_race, bool, 0444);
+MODULE_PARM_DESC(scan_race, "remove an unbound device while the glue's load scan holds it");
+
+#define VDP_HOLD_GLUE "virtio_dma_policy"
+static struct vdp_fake *vdp_hold_gone;		/* the device removed */
+static struct task_struct *vdp_hold_racer;
+static DECLARE_COMPLETION(vdp_hold_coming);
+static bool vdp_hold_gone_released;	/* set by the fake's release */
+static bool vdp_hold_glue_live;		/* the glue's init had ended */
+static bool vdp_hold_race_run;		/* unregistered during the init */
+
+static int vdp_hold_module_event(struct notifier_block *nb, unsigned long state,
+				 void *data)
+{
+	struct module *mod = data;
+
+	if (strcmp(mod->name, VDP_HOLD_GLUE))
+		return NOTIFY_DONE;
+	if (state == MODULE_STATE_COMING)
+		complete(&vdp_hold_coming);
+	else if (state == MODULE_STATE_LIVE)
+		WRITE_ONCE(vdp_hold_glue_live, true);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block vdp_hold_module_nb = {
+	.notifier_call = vdp_hold_module_event,
+};
+
+/*
+ * Holds the device's lock from before the glue loads; 30 ms into the
+ * glue's init (its scan retries a taken lock every 20 ms, five times)
+ * unlocks and unregisters it at once.
+ */
+static int vdp_hold_race(void *unused)
+{
+	struct device *dev = &vdp_hold_gone->vdev.dev;
+	bool coming;
+
+	device_lock(dev);
+	coming = wait_for_completion_killable_timeout(&vdp_hold_coming, 30 * HZ) > 0;
+	if (coming)
+		msleep(30);
+	device_unlock(dev);
+	vdp_fake_unregister(vdp_hold_gone);
+	WRITE_ONCE(vdp_hold_race_run, coming && !READ_ONCE(vdp_hold_glue_live));
+	pr_info("vdp_hold: unregistered the unbound device %s the glue's init\n",
+		READ_ONCE(vdp_hold_race_run) ? "during" : "outside");
+	while (!kthread_should_stop())
+		msleep(20);
+	return 0;
+}
+
+static int vdp_hold_scan_check(const char *val, const struct kernel_param *kp)
+{
+	if (!vdp_hold_racer)
+		return -ENODEV;
+	if (!READ_ONCE(vdp_hold_race_run))
+		return -EAGAIN;
+	if (!READ_ONCE(vdp_hold_gone_released)) {
+		pr_err("vdp_hold: the removed device is still referenced\n");
+		return -EBUSY;
+	}
+	return 0;
+}
+
+static const struct kernel_param_ops vdp_hold_scan_check_ops = {
+	.set = vdp_hold_scan_check,
+};
+module_param_cb(scan_check, &vdp_hold_scan_check_ops, NULL, 0200);
+MODULE_PARM_DESC(scan_check, "write 1: fails unless the device removed during the glue's scan was released (scan_race=1)");
+
+/* scan_race=1: the unbound device and the kthread that removes it. */
+static int vdp_hold_race_start(void)
+{
+	int err;
+
+	vdp_hold_gone = vdp_fake_new(vdp_hold_parent, VDP_HOLD_ID + 1, BIT_ULL(32));
+	if (!vdp_hold_gone)
+		return -ENOMEM;
+	vdp_hold_gone->released = &vdp_hold_gone_released;
+	err = vdp_fake_register(vdp_hold_gone);
+	if (err)
+		return err;
+	err = register_module_notifier(&vdp_hold_module_nb);
+	if (err)
+		goto out_dev;
+	vdp_hold_racer = kthread_run(vdp_hold_race, NULL, "vdp_hold_race");
+	if (IS_ERR(vdp_hold_racer)) {
+		err = PTR_ERR(vdp_hold_racer);
+		vdp_hold_racer = NULL;
+		unregister_module_notifier(&vdp_hold_module_nb);
+		goto out_dev;
+	}
+	return 0;
+
+out_dev:
+	vdp_fake_unregister(vdp_hold_gone);
+	return err;
+}
+
+static void vdp_hold_race_stop(void)
+{
+	if (!vdp_hold_racer)
+		return;
+	complete(&vdp_hold_coming);	/* if the glue never came */
+	kthread_stop(vdp_hold_racer);
+	unregister_module_notifier(&vdp_hold_module_nb);
+}
 
 /* What virtio_debug's device_features file does, without the seq_file. */
 static int vdp_hold_read_loop(void *unused)
@@ -119,12 +243,20 @@ static int __init vdp_hold_init(void)
 	}
 	pr_info("vdp_hold: %s bound, features 0x%llx\n",
 		dev_name(&vdp_hold_dev->vdev.dev), vdp_hold_dev->probe_features);
+	if (scan_race) {
+		err = vdp_hold_race_start();
+		if (err) {
+			vdp_fake_unregister(vdp_hold_dev);
+			goto out_drv;
+		}
+	}
 	if (reader) {
 		WRITE_ONCE(vdp_hold_dev->features_delay_ms, VDP_HOLD_READ_MS);
 		vdp_hold_reader = kthread_run(vdp_hold_read_loop, NULL, "vdp_hold_reader");
 		if (IS_ERR(vdp_hold_reader)) {
 			err = PTR_ERR(vdp_hold_reader);
 			vdp_hold_reader = NULL;
+			vdp_hold_race_stop();
 			vdp_fake_unregister(vdp_hold_dev);
 			goto out_drv;
 		}
@@ -145,6 +277,7 @@ static void __exit vdp_hold_exit(void)
 		pr_info("vdp_hold: reader: %lu reads, %d through the glue's ops\n",
 			vdp_hold_reads, atomic_read(&vdp_hold_dev->hooked_calls));
 	}
+	vdp_hold_race_stop();
 	vdp_fake_unregister(vdp_hold_dev);
 	vdp_fake_driver_unregister(&vdp_hold_drv);
 	root_device_unregister(vdp_hold_parent);

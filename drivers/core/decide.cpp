@@ -231,19 +231,38 @@ constexpr bool bounce_changes_only_its_rows()
 }
 static_assert(bounce_changes_only_its_rows(), "restricted=bounce changes a row it should not");
 
-// The core's no-bounce table (README "Restricted-memory guests"): device
-// types whose drivers hand the device guest memory outside the DMA API.
-// Read from the drivers of 6.1, 6.12 and 7.2.
-struct NoBounce {
+// A device type of one of the core's tables, with the driver and what it
+// does (read from the drivers of 6.1, 6.12 and 7.2).
+struct TypeNote {
 	vdp_u32 device_id;
 	const char *why;
 };
 
-constexpr NoBounce kNoBounce[] = {
+template <vdp_size N> const char *note_of(const TypeNote (&table)[N], vdp_u32 device_id)
+{
+	for (const TypeNote &t : table)
+		if (t.device_id == device_id)
+			return t.why;
+	return nullptr;
+}
+
+// The core's no-bounce table (README "Restricted-memory guests"): device
+// types whose drivers hand the device guest memory outside the DMA API.
+constexpr TypeNote kNoBounce[] = {
 	{5, "virtio_balloon: page frame numbers of guest pages; its validate() clears bit 33"},
 	{23, "virtio-iommu: guest-physical addresses of the pages it maps"},
 	{24, "virtio_mem: guest-physical ranges to plug and unplug"},
 	{27, "virtio_pmem: a host region mapped as guest memory"},
+};
+
+// The core's no-direct table (README "The direct path"): device types
+// whose drivers map memory on the transport's DMA device outside their
+// virtqueues with mappings that outlive the driver's remove.  The restore
+// at unbind would hand such a direct mapping to the IOMMU's unmap, so no
+// direct path is ever installed for them.
+constexpr TypeNote kNoDirect[] = {
+	{11, "virtio_console (rproc-serial): buffers on the parent freed after its remove"},
+	{16, "virtio-gpu: shmem objects mapped on the parent, kept by user space past its remove"},
 };
 
 } // namespace
@@ -294,7 +313,9 @@ void vdp_decide(const struct vdp_table *table, const struct vdp_device *dev,
 		// An out-of-range IOMMU value is treated as translating: the
 		// conservative reading (bit 33 is then never faked).
 		f.iommu != VDP_IOMMU_NONE && f.iommu != VDP_IOMMU_IDENTITY,
-		f.direct_path != 0,
+		// (a direct path the platform has is never installed for a
+		// device type whose mappings outlive its driver)
+		f.direct_path != 0 && vdp_no_direct_type(d.device_id) == nullptr,
 		p.swiotlb_forced != 0,
 		vdp_no_bounce_type(d.device_id) != nullptr,
 		d.shm_region != 0,
@@ -413,10 +434,12 @@ int vdp_append_builtin(struct vdp_table *table, vdp_u8 pseries_bounce)
 
 const char *vdp_no_bounce_type(vdp_u32 device_id)
 {
-	for (const NoBounce &t : kNoBounce)
-		if (t.device_id == device_id)
-			return t.why;
-	return nullptr;
+	return note_of(kNoBounce, device_id);
+}
+
+const char *vdp_no_direct_type(vdp_u32 device_id)
+{
+	return note_of(kNoDirect, device_id);
 }
 
 vdp_u32 vdp_table_builtin_count(const struct vdp_table *table)

@@ -193,7 +193,7 @@ const char *vdp_reason_text(vdp_u8 reason)
 	case VDP_REASON_UNSAFE_DIRECT_BIT33_TRANSLATING:
 		return "The device is translated by the IOMMU, so a direct mapping would be wrong and the rule was not applied.";
 	case VDP_REASON_UNSAFE_NO_DIRECT_PATH:
-		return "The DMA device sits behind a translating IOMMU and this platform cannot install a direct path, so the rule was not applied.";
+		return "The DMA device sits behind a translating IOMMU and no direct path can be installed for it (this platform has none, or its driver keeps mappings past its remove), so the rule was not applied.";
 	case VDP_REASON_UNSAFE_PHYSICAL_RESTRICTED:
 		return "This guest restricts memory access, so physical addresses are never used and the rule was not applied.";
 	case VDP_REASON_UNSAFE_XEN:

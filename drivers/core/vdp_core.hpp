@@ -10,6 +10,14 @@
 
 namespace vdp {
 
+// Everything defined in this header has internal linkage: each object of
+// the core gets its own copy of an inline function the compiler does not
+// inline (-Os, KASAN), never a COMDAT one.  Linking the module would
+// otherwise discard all copies but one, and the ORC unwind entries objtool
+// wrote for the discarded ones refer to a discarded section (x86 ld: an
+// error).  What crosses objects is declared outside it, with C types only.
+namespace {
+
 // ------------------------------------------------------------------
 // Internal enum classes (the extern "C" layer converts to/from vdp_u8)
 // ------------------------------------------------------------------
@@ -221,6 +229,8 @@ inline void zero_rule(vdp_rule &r)
 		p[i] = 0;
 }
 
+} // namespace
+
 // Lookup helpers over switch-based tables (no relocated pointer arrays
 // of mutable data): returns true and the value when the token is known.
 bool lookup_device_id(const char *s, vdp_size n, vdp_u32 *out);
@@ -235,6 +245,8 @@ const char *platform_flag_name(unsigned bit); // bit index 0..4
 bool rule_matches(const vdp_rule &r, const vdp_device &dev, const vdp_platform &plat,
 		  vdp_u32 plat_flags);
 
+namespace {
+
 // The rules a table may hold (its capacity, at most VDP_MAX_RULES) and
 // the rules it holds (count, never more than the capacity).
 inline vdp_u32 table_capacity(const vdp_table &t)
@@ -247,6 +259,7 @@ inline vdp_u32 table_used(const vdp_table &t)
 	return t.count < cap ? t.count : cap;
 }
 
+} // namespace
 } // namespace vdp
 
 #endif

@@ -42,18 +42,10 @@
 #include <sys/io.h>
 #endif
 
-#define IO_OFFSET (1u << 20)      /* pattern region: 1 MiB into the disk */
-#define IO_SIZE (4u << 20)        /* 4 MiB */
-#define IO_CHUNK (256u << 10)
+#include "agent.h"
+
 #define IO_TIMEOUT_MS 30000
-#define LOAD_TIMEOUT_MS 30000
-#define SETTLE_TIMEOUT_MS 30000
 #define MAX_DISKS 16
-#define MAX_TOK 64
-#define VDP_NAME "virtio_dma_policy"
-#define VDP_KO "/vdp/virtio_dma_policy.ko"
-#define VDP_SYS "/sys/module/virtio_dma_policy"
-#define VDP_DEBUGFS "/sys/kernel/debug/virtio_dma_policy"
 #define TRACEFS "/sys/kernel/tracing"
 
 /* ------------------------------------------------------------------ */
@@ -72,7 +64,7 @@ static uint64_t fnv1a(const char *s, uint64_t h)
 }
 
 /* Pattern of generation gen of disk tag in scenario scen. */
-static void pattern_fill(unsigned char *buf, size_t len, const char *scen,
+void pattern_fill(unsigned char *buf, size_t len, const char *scen,
 			 const char *tag, int gen)
 {
 	char g[16];
@@ -103,9 +95,9 @@ static void pattern_fill(unsigned char *buf, size_t len, const char *scen,
 /* ------------------------------------------------------------------ */
 
 static int tap_n, tap_failed;
-static char scen_name[64] = "unnamed";
+char scen_name[64] = "unnamed";
 
-static void out(const char *fmt, ...)
+void out(const char *fmt, ...)
 {
 	char line[1024];
 	va_list ap;
@@ -125,9 +117,8 @@ static void out(const char *fmt, ...)
 	}
 }
 
-#define diag(...) out("# " __VA_ARGS__)
 
-static void tap(int ok, const char *fmt, ...)
+void tap(int ok, const char *fmt, ...)
 {
 	char what[800];
 	va_list ap;
@@ -153,7 +144,7 @@ static long long now_us(void)
 	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
 }
 
-static long now_ms(void)
+long now_ms(void)
 {
 	struct timespec ts;
 
@@ -161,7 +152,7 @@ static long now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
-static void sleep_ms(long ms)
+void sleep_ms(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 
@@ -169,7 +160,7 @@ static void sleep_ms(long ms)
 }
 
 /* Reads a file into buf (NUL-terminated); returns length or -errno. */
-static long read_file(const char *path, char *buf, size_t size)
+long read_file(const char *path, char *buf, size_t size)
 {
 	long n = 0, r;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -207,7 +198,7 @@ static int write_file(const char *path, const char *s, size_t len)
 	return rc;
 }
 
-static int write_str(const char *path, const char *s)
+int write_str(const char *path, const char *s)
 {
 	return write_file(path, s, strlen(s));
 }
@@ -239,7 +230,7 @@ static const struct { const char *n; int e; } err_names[] = {
 	{ "ENXIO", ENXIO }, { "timeout", CHILD_TIMEOUT }, { "killed", CHILD_SIGNALED },
 };
 
-static const char *errname(int e)
+const char *errname(int e)
 {
 	size_t i;
 
@@ -456,7 +447,7 @@ static unsigned long long kmsg_mark; /* sequence number seen so far */
 static unsigned long long vdp_mark;  /* kmsg_mark at the last vdp step */
 
 /* Calls fn for every record after *seq (updates *seq). */
-static void kmsg_scan(unsigned long long *seq,
+void kmsg_scan(unsigned long long *seq,
 		      void (*fn)(const char *msg, void *ctx), void *ctx)
 {
 	char rec[2048];
@@ -593,7 +584,7 @@ static int insmod_within(const char *path, const char *params, long timeout_ms,
 	return run_child(insmod_child, &ia, timeout_ms, msg, msz);
 }
 
-static int insmod(const char *path, const char *params, char *msg, size_t msz)
+int insmod(const char *path, const char *params, char *msg, size_t msz)
 {
 	return insmod_within(path, params, LOAD_TIMEOUT_MS, msg, msz);
 }
@@ -694,26 +685,10 @@ static int tokenize(char *line, char **tok, int max)
 /* Disks                                                               */
 /* ------------------------------------------------------------------ */
 
-struct disk {
-	char tag[16];
-	char pci[64];      /* parent device of the virtio device */
-	char vdev[32];     /* virtioN, once found */
-	int gen;           /* data generation currently on the device */
-	int hung;          /* an I/O on it timed out: do not touch again */
-	int stuck;         /* its probe outlasted a settle: do not wait again */
-	int nowait;        /* "drivers nowait=": the drivers step does not wait */
-	/*
-	 * A "device" entry: a virtio device that is not a disk (a balloon).
-	 * Its driver is driver (virtio_blk for disks); it has no block device
-	 * and no I/O, its checks are the probe and the module's table.
-	 */
-	int nodisk;
-	char driver[32];
-};
 static struct disk disks[MAX_DISKS];
 static int ndisks;
 
-static struct disk *disk_by_tag(const char *tag)
+struct disk *disk_by_tag(const char *tag)
 {
 	int i;
 
@@ -724,7 +699,7 @@ static struct disk *disk_by_tag(const char *tag)
 }
 
 /* Finds the virtio device whose parent is d->pci. */
-static int disk_find(struct disk *d)
+int disk_find(struct disk *d)
 {
 	DIR *dir = opendir("/sys/bus/virtio/devices");
 	struct dirent *e;
@@ -771,7 +746,7 @@ static unsigned long disk_status(struct disk *d)
 }
 
 /* Name of the block device (vdX) of a disk, or "" */
-static void disk_blk(struct disk *d, char *out, size_t sz)
+void disk_blk(struct disk *d, char *out, size_t sz)
 {
 	char p[128];
 	DIR *dir;
@@ -790,7 +765,7 @@ static void disk_blk(struct disk *d, char *out, size_t sz)
 	closedir(dir);
 }
 
-static int disk_bound(struct disk *d)
+int disk_bound(struct disk *d)
 {
 	char p[128];
 
@@ -820,7 +795,7 @@ static int disk_feature(struct disk *d, int bit, char *all, size_t allsz)
 #define VIRTIO_S_FAILED 0x80
 
 /* Is the disk's device still missing or its probe still running? */
-static int disk_pending(struct disk *d)
+int disk_pending(struct disk *d)
 {
 	unsigned long st;
 	char blk[32];
@@ -849,27 +824,36 @@ static int disk_pending(struct disk *d)
  * (its checks fail: a stuck probe never looks like a clean failure), so
  * one hung probe costs one timeout, not one per later step.
  */
-static void settle(long timeout_ms)
+void settle(long timeout_ms)
+{
+	settle_only(NULL, timeout_ms);
+}
+
+/* settle() for one disk (tag), or every disk (NULL or "all"). */
+void settle_only(const char *tag, long timeout_ms)
 {
 	long deadline = now_ms() + timeout_ms;
 	int i, pending;
 
+#define SETTLE_WANTS(d) (!(d)->stuck && !(d)->nowait && \
+			 (!tag || !strcmp(tag, "all") || !strcmp(tag, (d)->tag)))
 	do {
 		pending = 0;
 		for (i = 0; i < ndisks; i++)
-			if (!disks[i].stuck && !disks[i].nowait && disk_pending(&disks[i]))
+			if (SETTLE_WANTS(&disks[i]) && disk_pending(&disks[i]))
 				pending++;
 		if (!pending)
 			return;
 		sleep_ms(50);
 	} while (now_ms() < deadline);
 	for (i = 0; i < ndisks; i++) {
-		if (!disks[i].stuck && !disks[i].nowait && disk_pending(&disks[i])) {
+		if (SETTLE_WANTS(&disks[i]) && disk_pending(&disks[i])) {
 			disks[i].stuck = 1;
 			diag("settle: disk %s still probing after %ld ms: marked stuck",
 			     disks[i].tag, timeout_ms);
 		}
 	}
+#undef SETTLE_WANTS
 }
 
 /* ------------------------------------------------------------------ */
@@ -1260,7 +1244,7 @@ static const char *col(const struct row *hdr, const struct row *row,
 /* check: the per-disk expectations                                    */
 /* ------------------------------------------------------------------ */
 
-static const char *kv(char **tok, int n, const char *key)
+const char *kv(char **tok, int n, const char *key)
 {
 	size_t l = strlen(key);
 	int i;
@@ -1800,8 +1784,9 @@ static void step_bind(char **tok, int n, int bind)
 			tap(rc == 0 && !disk_bound(d), "unbind disk %s (%s)%s%s", d->tag, d->vdev,
 			    rc ? ": " : "", rc == CHILD_TIMEOUT ? "TIMEOUT" : msg);
 	}
+	/* (only what was bound: other disks may be unbound on purpose) */
 	if (bind)
-		settle(SETTLE_TIMEOUT_MS);
+		settle_only(n > 1 ? tok[1] : NULL, SETTLE_TIMEOUT_MS);
 }
 
 /*
@@ -2129,6 +2114,12 @@ static void run_plan(void)
 			step_logged(line + strlen("logged "));
 		} else if (!strcmp(tok[0], "restored")) {
 			step_restored(tok, n);
+		} else if (!strcmp(tok[0], "loop") && n > 2) {
+			step_loop(tok, n);
+		} else if (!strcmp(tok[0], "churn")) {
+			step_churn(tok, n);
+		} else if (!strcmp(tok[0], "clean-log")) {
+			step_clean_log(tok, n);
 		} else if (!strcmp(tok[0], "dump")) {
 			step_dump();
 		} else if (!strcmp(tok[0], "bench")) {

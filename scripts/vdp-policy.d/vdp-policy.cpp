@@ -541,8 +541,9 @@ const char *reason_advice(vdp_u8 reason)
 		return "The device really is translated: keep `auto` (or `dma`); use `direct` only for "
 		       "devices whose host ignores the IOMMU (no bit 33).";
 	case VDP_REASON_UNSAFE_NO_DIRECT_PATH:
-		return "This arch/kernel cannot make the DMA API direct for the device (or installing "
-		       "it failed, see the kernel log): disable the IOMMU for it (identity domain, "
+		return "This arch/kernel cannot make the DMA API direct for the device, its driver "
+		       "keeps mappings past its remove (`vdp-policy decide` names it), or installing "
+		       "it failed (see the kernel log): disable the IOMMU for it (identity domain, "
 		       "`iommu.passthrough=1`) or give it `iommu_platform=on`.";
 	case VDP_REASON_UNSAFE_PHYSICAL_RESTRICTED:
 		return "Confidential/restricted guests must bounce through the DMA API: use `dma` or "
@@ -927,6 +928,8 @@ int cmd_decide(int argc, char **argv)
 		std::printf(" shm");
 	if (const char *why = vdp_no_bounce_type(dev.device_id))
 		std::printf(" no-bounce (%s)", why);
+	if (const char *why = vdp_no_direct_type(dev.device_id))
+		std::printf(" no-direct (%s)", why);
 	std::printf("\noffered     %s\n", feat_str(dev.offered).c_str());
 	std::printf("platform    %s\n", platform_str(plat).c_str());
 	std::printf("dma         iommu=%s direct-path=%u\n", vdp_iommu_name(dma.iommu), dma.direct_path);

@@ -732,6 +732,63 @@ TEST(Names, ReasonTextsAreSentences)
 	}
 }
 
+TEST(Decide, NoDirectTable)
+{
+	// README "The direct path": gpu and rproc-serial keep mappings past
+	// their remove; no direct path is installed for them.
+	for (vdp_u32 id = 0; id < 300; id++) {
+		const bool listed = id == 11 || id == 16;
+		EXPECT_EQ(vdp_no_direct_type(id) != nullptr, listed) << id;
+	}
+	EXPECT_EQ(vdp_no_direct_type(0xffffffffu), nullptr);
+	EXPECT_NE(std::string(vdp_no_direct_type(16)).find("virtio-gpu"), std::string::npos);
+}
+
+TEST(Decide, NoDirectPathForTypesWhoseMappingsOutliveTheDriver)
+{
+	auto p = parse("action=direct;id=gpu,restricted=bounce,action=direct");
+	auto bounce = parse("id=gpu,action=direct,restricted=bounce");
+	vdp_device dev{};
+	dev.offered = feats({32});
+	vdp_platform plat{};
+	vdp_dma_facts f{};
+	f.iommu = VDP_IOMMU_TRANSLATING;
+	f.direct_path = 1;
+	vdp_decision d{};
+	for (vdp_u32 id : {11u, 16u}) {
+		dev.device_id = id;
+		// behind a translating IOMMU the path would have to be installed
+		vdp_decide(p.table.get(), &dev, &plat, &f, VDP_MODE_ENFORCE, &d);
+		EXPECT_EQ(d.verdict, VDP_VERDICT_NOT_APPLIED) << id;
+		EXPECT_EQ(d.reason, VDP_REASON_UNSAFE_NO_DIRECT_PATH) << id;
+		EXPECT_EQ(d.install_direct_path, 0) << id;
+		EXPECT_EQ(d.path, VDP_PATH_PHYSICAL) << id;
+		EXPECT_TRUE(feat_empty(d.driver_set)) << id;
+		// without an IOMMU nothing is installed: direct applies
+		f.iommu = VDP_IOMMU_NONE;
+		vdp_decide(p.table.get(), &dev, &plat, &f, VDP_MODE_ENFORCE, &d);
+		EXPECT_EQ(d.verdict, VDP_VERDICT_DIRECT) << id;
+		EXPECT_EQ(d.reason, VDP_REASON_RULE_DIRECT) << id;
+		EXPECT_EQ(d.install_direct_path, 0) << id;
+		f.iommu = VDP_IOMMU_TRANSLATING;
+	}
+	// the opt-in of a restricted-memory guest installs no path either
+	dev.device_id = 16;
+	dev.offered = feats({1, 32});
+	plat.restricted_mem = 1;
+	plat.swiotlb_forced = 1;
+	vdp_decide(bounce.table.get(), &dev, &plat, &f, VDP_MODE_ENFORCE, &d);
+	EXPECT_EQ(d.verdict, VDP_VERDICT_REFUSE);
+	EXPECT_EQ(d.reason, VDP_REASON_UNSAFE_NO_DIRECT_PATH);
+	EXPECT_EQ(d.install_direct_path, 0);
+	// the same rule for a disk installs it
+	dev.device_id = 2;
+	plat.restricted_mem = 0;
+	vdp_decide(p.table.get(), &dev, &plat, &f, VDP_MODE_ENFORCE, &d);
+	EXPECT_EQ(d.verdict, VDP_VERDICT_DIRECT);
+	EXPECT_EQ(d.install_direct_path, 1);
+}
+
 TEST(Decide, NoBounceTable)
 {
 	// README "Restricted-memory guests": balloon, iommu, mem and pmem never
