@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * virtio_dma_policy: every kernel-version and architecture difference the
- * glue depends on, in one place.  The rest of the glue is written against
- * the helpers below and contains no version or architecture conditionals.
+ * virtio_dma_policy: every kernel-version difference the glue depends on,
+ * in one place.  The rest of the glue is written against the helpers below
+ * and contains no version conditionals; what differs per architecture is
+ * behind vdp_arch.h, one file per arch in drivers/arch/.
  *
  * Generations handled (all built and checked):
  *   6.1   (Debian bookworm)         64 feature bits, dev->dma_ops for
@@ -35,14 +36,8 @@
 #include <linux/cc_platform.h>
 #endif
 
-#ifdef CONFIG_PPC64
-#include <asm/firmware.h>
-#include <asm/iommu.h>
-#include <asm/machdep.h>
-#include <asm/svm.h>
-#endif
-
 #include "../include/virtio_dma_policy.h"
+#include "vdp_arch.h"
 
 /* ------------------------------------------------------------------ */
 /* Generation and architecture                                         */
@@ -52,6 +47,10 @@
 #define VDP_KERNEL_AT_LEAST(a, b) \
 	(KERNEL_VERSION(LINUX_VERSION_MAJOR, LINUX_VERSION_PATCHLEVEL, 0) >= \
 	 KERNEL_VERSION(a, b, 0))
+
+#if !VDP_KERNEL_AT_LEAST(6, 1)
+#error "virtio_dma_policy supports kernels 6.1 and newer"
+#endif
 
 /*
  * 128-bit features (vdev->features_array, get_extended_features) came
@@ -69,7 +68,7 @@
 /*
  * dev->dma_iommu and <linux/iommu-dma.h> (iommu-dma without dma_map_ops)
  * are checked from 6.12 on; an older kernel that has them is merely
- * treated as having no direct path (see vdp_compat_direct_possible()).
+ * treated as having no direct path (see drivers/arch/x86.c).
  * In 7.1 the bool bit fields of struct device became a flag bitmap with
  * accessors (dev_dma_iommu(), dev_dma_ops_bypass(), ...); there is no
  * macro to test for it.
@@ -89,28 +88,7 @@
 
 static inline u8 vdp_compat_gen(void)
 {
-	if (VDP_KERNEL_AT_LEAST(7, 0))
-		return VDP_GEN_7;
-	if (VDP_KERNEL_AT_LEAST(6, 4))
-		return VDP_GEN_6_12;
-	return VDP_GEN_6_1;
-}
-
-static inline u8 vdp_compat_arch(void)
-{
-	if (IS_ENABLED(CONFIG_UML))
-		return VDP_ARCH_UM;
-	if (IS_ENABLED(CONFIG_X86_64))
-		return VDP_ARCH_X86_64;
-	if (IS_ENABLED(CONFIG_PPC64))
-		return VDP_ARCH_PPC64;
-	if (IS_ENABLED(CONFIG_SPARC64))
-		return VDP_ARCH_SPARC64;
-	if (IS_ENABLED(CONFIG_ARM64))
-		return VDP_ARCH_ARM64;
-	if (IS_ENABLED(CONFIG_S390))
-		return VDP_ARCH_S390;
-	return VDP_ARCH_OTHER;
+	return vdp_gen_of_version(LINUX_VERSION_MAJOR, LINUX_VERSION_PATCHLEVEL);
 }
 
 /*
@@ -145,27 +123,6 @@ static inline bool vdp_compat_restricted_mem(struct virtio_device *vdev)
 {
 #ifdef CONFIG_VIRTIO_ANCHOR
 	return virtio_check_mem_acc_cb(vdev);
-#else
-	return false;
-#endif
-}
-
-static inline bool vdp_compat_pseries(void)
-{
-#ifdef CONFIG_PPC_PSERIES
-	return firmware_has_feature(FW_FEATURE_LPAR) && ppc_md.name &&
-	       !strcmp(ppc_md.name, "pSeries");
-#else
-	return false;
-#endif
-}
-
-static inline bool vdp_compat_secure_guest(void)
-{
-#if defined(CONFIG_PPC64)
-	return is_secure_guest();
-#elif defined(CONFIG_ARCH_HAS_CC_PLATFORM)
-	return cc_platform_has(CC_ATTR_GUEST_MEM_ENCRYPT);
 #else
 	return false;
 #endif
@@ -355,16 +312,6 @@ static inline u8 vdp_compat_transport(struct virtio_device *vdev,
 /* DMA: IOMMU fact and the direct path                                 */
 /* ------------------------------------------------------------------ */
 
-/* State saved when a direct path is installed, restored on release. */
-struct vdp_dma_state {
-	bool installed;
-	const struct dma_map_ops *ops;	/* 6.1 generic: dev->dma_ops      */
-	bool dma_iommu;			/* 6.11+: dev->dma_iommu          */
-	bool bypass;			/* powerpc: dma_ops_bypass        */
-	u64 dma_offset;			/* powerpc: archdata.dma_offset   */
-	u64 bus_dma_limit;		/* powerpc: bus_dma_limit         */
-};
-
 static inline bool vdp_compat_dev_dma_iommu(struct device *dev)
 {
 #if VDP_HAVE_DMA_IOMMU_FLAG
@@ -374,13 +321,32 @@ static inline bool vdp_compat_dev_dma_iommu(struct device *dev)
 #endif
 }
 
-#if VDP_HAVE_DMA_IOMMU_FLAG && defined(CONFIG_IOMMU_DMA)
-static inline void vdp_compat_set_dma_iommu(struct device *dev, bool on)
+/*
+ * Does the device map through iommu-dma?  6.12+: the dma_iommu flag (and
+ * no dma_map_ops); 6.1: dev->dma_ops is iommu_dma_ops (the caller knows
+ * it is in a DMA domain and no other ops exist).
+ */
+static inline bool vdp_compat_uses_iommu_dma(struct device *dev)
 {
-#if VDP_HAVE_DEV_FLAGS
-	dev_assign_dma_iommu(dev, on);
+	if (VDP_HAVE_DMA_IOMMU_FLAG)
+		return vdp_compat_dev_dma_iommu(dev) && !get_dma_ops(dev);
+	return !!get_dma_ops(dev);
+}
+
+#ifdef CONFIG_IOMMU_DMA
+/*
+ * Put the device into iommu-dma, or take it out: the dma_iommu flag from
+ * 6.12 (a flag bitmap from 7.1), dev->dma_ops in 6.1.
+ */
+static inline void vdp_compat_set_iommu_dma(struct device *dev, bool dma_iommu,
+					    const struct dma_map_ops *ops)
+{
+#if VDP_HAVE_DMA_IOMMU_FLAG && VDP_HAVE_DEV_FLAGS
+	dev_assign_dma_iommu(dev, dma_iommu);
+#elif VDP_HAVE_DMA_IOMMU_FLAG
+	dev->dma_iommu = dma_iommu;
 #else
-	dev->dma_iommu = on;
+	set_dma_ops(dev, ops);
 #endif
 }
 #endif
@@ -408,61 +374,50 @@ static inline void vdp_compat_set_bypass(struct device *dev, bool on)
 /*
  * Does dma-direct itself offset this device's bus addresses?  DT/ACPI
  * dma-ranges (dev->dma_range_map: a region whose bus start differs from
- * its CPU start) and powerpc's archdata.dma_offset are added by
- * phys_to_dma() with no IOMMU at all: such addresses are not guest
- * physical either.
+ * its CPU start) are added by phys_to_dma() with no IOMMU at all: such
+ * addresses are not guest physical either.  (powerpc adds its own
+ * archdata.dma_offset: drivers/arch/powerpc.c.)
  */
-static inline bool vdp_compat_dma_offset(struct device *dev)
+static inline bool vdp_compat_dma_range_offset(struct device *dev)
 {
 	const struct bus_dma_region *r;
 
 	for (r = dev->dma_range_map; r && r->size; r++)
 		if (r->dma_start != r->cpu_start)
 			return true;
-#if defined(CONFIG_PPC64)
-	if (!get_dma_ops(dev) && dev->archdata.dma_offset)
-		return true;
-#endif
 	return false;
 }
 
 /*
- * What sits between the device and memory, as the DMA API sees it:
- * translating means the DMA API hands out addresses that are not guest
- * physical (IOVAs, TCE entries, a DDW window at an offset, sparc DVMA, a
- * dma-ranges offset).
+ * The IOMMU fact where the IOMMU API knows it (x86, arm64 and every arch
+ * without its own: see vdp_arch.h): the device's domain, else some other
+ * dma_map_ops (GART, Xen swiotlb): be careful.
  */
-static inline u8 vdp_compat_iommu(struct device *dev)
+static inline u8 vdp_compat_iommu_api(struct device *dev)
 {
-	if (!dev)
-		return VDP_IOMMU_NONE;
-	if (vdp_compat_dma_offset(dev))
+	if (vdp_compat_dma_range_offset(dev))
 		return VDP_IOMMU_TRANSLATING;
-#if defined(CONFIG_PPC64)
-	if (!get_dma_ops(dev))
-		return VDP_IOMMU_NONE;
-#ifdef CONFIG_DMA_OPS_BYPASS
-	if (vdp_compat_get_bypass(dev) && !dev->archdata.dma_offset &&
-	    !dev->bus_dma_limit)
-		return VDP_IOMMU_IDENTITY;
-#endif
-	return VDP_IOMMU_TRANSLATING;
-#elif defined(CONFIG_SPARC64)
-	return dev->archdata.iommu ? VDP_IOMMU_TRANSLATING : VDP_IOMMU_NONE;
-#else
-	{
 #ifdef CONFIG_IOMMU_API
+	{
 		struct iommu_domain *dom = iommu_get_domain_for_dev(dev);
 
 		if (dom)
 			return dom->type == IOMMU_DOMAIN_IDENTITY ?
 				VDP_IOMMU_IDENTITY : VDP_IOMMU_TRANSLATING;
-#endif
-		/* Some other dma_map_ops (GART, Xen swiotlb): be careful. */
-		if (get_dma_ops(dev) || vdp_compat_dev_dma_iommu(dev))
-			return VDP_IOMMU_TRANSLATING;
-		return VDP_IOMMU_NONE;
 	}
+#endif
+	if (get_dma_ops(dev) || vdp_compat_dev_dma_iommu(dev))
+		return VDP_IOMMU_TRANSLATING;
+	return VDP_IOMMU_NONE;
+}
+
+/* A secure or memory-encrypted guest, where the arch has no own test. */
+static inline bool vdp_compat_cc_guest(void)
+{
+#ifdef CONFIG_ARCH_HAS_CC_PLATFORM
+	return cc_platform_has(CC_ATTR_GUEST_MEM_ENCRYPT);
+#else
+	return false;
 #endif
 }
 
@@ -482,78 +437,6 @@ static inline bool vdp_compat_dma_dev_owned(struct virtio_device *vdev,
 }
 
 /*
- * Can the glue make the DMA API of this translating device go direct
- * (untranslated, dma-direct: guest physical addresses, SWIOTLB where
- * forced)?
- *  - powerpc (CONFIG_DMA_OPS_BYPASS): dma_ops_bypass with a zero
- *    dma_offset and no bus_dma_limit, for 64-bit DMA masks;
- *  - x86 with iommu-dma: 6.1 clears dev->dma_ops (iommu_dma_ops),
- *    6.11+ clears the dma_iommu flag; only when no global arch ops
- *    (GART, Xen) would take over;
- *  - anything else (sparc64, arm64, ...): no.
- */
-#ifdef CONFIG_X86_64
-/*
- * x86's global DMA ops (GART, Xen), which would take over from iommu-dma:
- * always declared in 6.1 (CONFIG_DMA_OPS), from 6.12 only where such ops
- * can exist (CONFIG_ARCH_HAS_DMA_OPS, selected by GART_IOMMU or XEN).
- */
-static inline bool vdp_compat_x86_global_dma_ops(void)
-{
-#if defined(CONFIG_DMA_OPS) || defined(CONFIG_ARCH_HAS_DMA_OPS)
-	return dma_ops;
-#else
-	return false;
-#endif
-}
-#endif
-
-static inline bool vdp_compat_direct_possible(struct device *dev)
-{
-	if (!dev)
-		return false;
-#if defined(CONFIG_PPC64) && defined(CONFIG_DMA_OPS_BYPASS)
-	return get_dma_ops(dev) && dev->dma_mask &&
-	       *dev->dma_mask == DMA_BIT_MASK(64) &&
-	       dev->coherent_dma_mask == DMA_BIT_MASK(64);
-#elif defined(CONFIG_X86_64) && defined(CONFIG_IOMMU_DMA)
-	{
-		struct iommu_domain *dom = iommu_get_domain_for_dev(dev);
-
-		if (!dom || !iommu_is_dma_domain(dom) ||
-		    vdp_compat_x86_global_dma_ops())
-			return false;
-#if VDP_HAVE_DMA_IOMMU_FLAG
-		return vdp_compat_dev_dma_iommu(dev) && !get_dma_ops(dev);
-#else
-		return !!get_dma_ops(dev);
-#endif
-	}
-#else
-	return false;
-#endif
-}
-
-/*
- * The direct path itself (the state was saved, or is being put back after
- * someone else undid it: see vdp_compat_direct_intact()).
- */
-static inline void vdp_compat_apply_direct(struct device *dev)
-{
-#if defined(CONFIG_PPC64) && defined(CONFIG_DMA_OPS_BYPASS)
-	dev->archdata.dma_offset = 0;
-	dev->bus_dma_limit = 0;
-	vdp_compat_set_bypass(dev, true);
-#elif defined(CONFIG_X86_64) && defined(CONFIG_IOMMU_DMA)
-#if VDP_HAVE_DMA_IOMMU_FLAG
-	vdp_compat_set_dma_iommu(dev, false);
-#else
-	set_dma_ops(dev, NULL);
-#endif
-#endif
-}
-
-/*
  * Install and restore write fields of the PCI function's struct device
  * without its device lock.  On 6.11+ dma_iommu (and powerpc's
  * dma_ops_bypass) is a bitfield that shares a word with dma_skip_sync,
@@ -570,41 +453,21 @@ static inline int vdp_compat_install_direct(struct device *dev,
 					    struct vdp_dma_state *st)
 {
 	memset(st, 0, sizeof(*st));
-	if (!vdp_compat_direct_possible(dev))
+	if (!dev || !vdp_arch_direct_possible(dev))
 		return -EOPNOTSUPP;
-#if defined(CONFIG_PPC64) && defined(CONFIG_DMA_OPS_BYPASS)
-	st->bypass = vdp_compat_get_bypass(dev);
-	st->dma_offset = dev->archdata.dma_offset;
-	st->bus_dma_limit = dev->bus_dma_limit;
-#elif defined(CONFIG_X86_64) && defined(CONFIG_IOMMU_DMA)
-#if VDP_HAVE_DMA_IOMMU_FLAG
-	st->dma_iommu = true;
-#else
-	st->ops = get_dma_ops(dev);
-#endif
-#endif
-	vdp_compat_apply_direct(dev);
+	vdp_arch_dma_read(dev, st);
+	vdp_arch_direct_apply(dev);
 	st->installed = true;
 	return 0;
 }
 
-/*
- * Is an installed direct path still in place?  Nothing in virtio changes
- * it, but anyone may: on powerpc a later dma_set_mask() or
- * dma_get_required_mask() on the function re-enters
- * dma_iommu_dma_supported(), which rewrites dma_ops_bypass, and DDW's
- * enable_ddw() writes archdata.dma_offset back.
- */
-static inline bool vdp_compat_direct_intact(struct device *dev)
+static inline void vdp_compat_restore_direct(struct device *dev,
+					     struct vdp_dma_state *st)
 {
-#if defined(CONFIG_PPC64) && defined(CONFIG_DMA_OPS_BYPASS)
-	return vdp_compat_get_bypass(dev) && !dev->archdata.dma_offset &&
-	       !dev->bus_dma_limit;
-#elif defined(CONFIG_X86_64) && defined(CONFIG_IOMMU_DMA)
-	return !get_dma_ops(dev) && !vdp_compat_dev_dma_iommu(dev);
-#else
-	return true;
-#endif
+	if (!st->installed)
+		return;
+	vdp_arch_direct_restore(dev, st);
+	st->installed = false;
 }
 
 /*
@@ -617,56 +480,7 @@ static inline bool vdp_compat_dma_read(struct device *dev,
 				       struct vdp_dma_state *st)
 {
 	memset(st, 0, sizeof(*st));
-	if (!dev)
-		return false;
-#if defined(CONFIG_PPC64) && defined(CONFIG_DMA_OPS_BYPASS)
-	st->bypass = vdp_compat_get_bypass(dev);
-	st->dma_offset = dev->archdata.dma_offset;
-	st->bus_dma_limit = dev->bus_dma_limit;
-	return true;
-#elif defined(CONFIG_X86_64) && defined(CONFIG_IOMMU_DMA)
-	st->dma_iommu = vdp_compat_dev_dma_iommu(dev);
-	st->ops = get_dma_ops(dev);
-	return true;
-#else
-	return false;
-#endif
-}
-
-/*
- * One token for the devices file: powerpc "bypass:B,offset:O,limit:L";
- * x86 "iommu" (iommu-dma: dma_ops on 6.1, the dma_iommu flag from 6.11)
- * or "direct".
- */
-static inline void vdp_compat_dma_format(const struct vdp_dma_state *st,
-					 char *buf, size_t size)
-{
-#if defined(CONFIG_PPC64) && defined(CONFIG_DMA_OPS_BYPASS)
-	snprintf(buf, size, "bypass:%d,offset:%#llx,limit:%#llx", st->bypass,
-		 (unsigned long long)st->dma_offset,
-		 (unsigned long long)st->bus_dma_limit);
-#else
-	snprintf(buf, size, "%s", st->ops || st->dma_iommu ? "iommu" : "direct");
-#endif
-}
-
-static inline void vdp_compat_restore_direct(struct device *dev,
-					     struct vdp_dma_state *st)
-{
-	if (!st->installed)
-		return;
-#if defined(CONFIG_PPC64) && defined(CONFIG_DMA_OPS_BYPASS)
-	vdp_compat_set_bypass(dev, st->bypass);
-	dev->archdata.dma_offset = st->dma_offset;
-	dev->bus_dma_limit = st->bus_dma_limit;
-#elif defined(CONFIG_X86_64) && defined(CONFIG_IOMMU_DMA)
-#if VDP_HAVE_DMA_IOMMU_FLAG
-	vdp_compat_set_dma_iommu(dev, st->dma_iommu);
-#else
-	set_dma_ops(dev, st->ops);
-#endif
-#endif
-	st->installed = false;
+	return dev && vdp_arch_dma_read(dev, st);
 }
 
 #endif /* VDP_COMPAT_H */

@@ -9,7 +9,8 @@
  *   vdp_facts.c    facts about a device and the platform
  *   vdp_debugfs.c  /sys/kernel/debug/virtio_dma_policy/
  *   vdp_trace.c    the virtio_dma_policy:decision tracepoint
- *   compat.h       every kernel-version / architecture difference
+ *   compat.h       every kernel-version difference
+ *   vdp_arch.h     what differs per architecture: drivers/arch/<arch>.c
  */
 #ifndef VDP_H
 #define VDP_H
@@ -22,6 +23,7 @@
 #include <linux/virtio_config.h>
 
 #include "compat.h"
+#include "vdp_messages.h"
 
 /* What the devices file says about the prediction. */
 enum vdp_prediction {

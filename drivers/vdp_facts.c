@@ -79,12 +79,12 @@ void vdp_gather(struct virtio_device *vdev,
 	if (read_features)
 		vdp_compat_offered(vdev, ops, &dev->offered);
 
-	plat->arch = vdp_compat_arch();
+	plat->arch = vdp_arch_id();
 	plat->gen = vdp_compat_gen();
 	plat->xen = vdp_compat_xen();
 	plat->restricted_mem = vdp_compat_restricted_mem(vdev);
-	plat->pseries = vdp_compat_pseries();
-	plat->secure_guest = vdp_compat_secure_guest();
+	plat->pseries = vdp_arch_pseries();
+	plat->secure_guest = vdp_arch_secure_guest();
 	plat->swiotlb_forced = vdp_compat_swiotlb_forced(dma_dev);
 	if (vdp_shm_asked(dev, plat))
 		dev->shm_region = vdp_compat_shm_region(vdev, ops);
@@ -95,10 +95,10 @@ void vdp_gather(struct virtio_device *vdev,
 		dma->direct_path = 0;
 		return;
 	}
-	dma->iommu = vdp_compat_iommu(dma_dev);
+	dma->iommu = vdp_arch_iommu(dma_dev);
 	if (dma->iommu == VDP_IOMMU_TRANSLATING)
 		dma->direct_path = vdp_compat_dma_dev_owned(vdev, dma_dev) &&
-				   vdp_compat_direct_possible(dma_dev);
+				   vdp_arch_direct_possible(dma_dev);
 	else
 		dma->direct_path = 1;	/* already direct: nothing to install */
 }

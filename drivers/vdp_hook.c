@@ -365,8 +365,7 @@ static void vdp_report(const struct vdp_entry *e)
 {
 	char rule[16];
 
-	dev_info(&e->vdev->dev,
-		 "dma policy: decision=%s%s path=%s reason=%s rule=%s parent=%s\n",
+	dev_info(&e->vdev->dev, VDP_MSG_DECISION,
 		 e->dec.audit ? "audit:" : "", vdp_verdict_name(e->dec.verdict),
 		 vdp_path_name(e->dec.path), vdp_reason_token(e->dec.reason),
 		 vdp_rule_str(&e->dec, rule, sizeof(rule)),
@@ -401,16 +400,6 @@ static void vdp_fall_back(struct vdp_entry *e)
 	}
 }
 
-/*
- * Hook only when the decision edits something (a rule refusal counts).
- * A refusal without edits is upstream's own restricted-memory check,
- * which virtio_features_ok() performs by itself: leave it to upstream.
- */
-static bool vdp_needs_hook(const struct vdp_decision *d)
-{
-	return !d->audit && d->edits;
-}
-
 /* The wrappers' edits: written under vdp_dev_lock, read under e->seq. */
 static void vdp_set_edits(struct vdp_entry *e, const struct vdp_edits *ed)
 {
@@ -440,7 +429,7 @@ static void vdp_install(struct vdp_entry *e)
 				 "dma policy: no direct DMA path for %s, falling back\n",
 				 e->dev.bus);
 			vdp_fall_back(e);
-			if (!vdp_needs_hook(&e->dec)) {
+			if (!vdp_decision_hooks(&e->dec)) {
 				module_put(THIS_MODULE);
 				return;
 			}
@@ -464,7 +453,7 @@ static bool vdp_dma_now(const struct vdp_entry *e, char *buf, size_t size)
 
 	if (!vdp_compat_dma_read(vdp_compat_dma_dev(e->vdev), &now))
 		return false;
-	vdp_compat_dma_format(&now, buf, size);
+	vdp_arch_dma_format(&now, buf, size);
 	return true;
 }
 
@@ -480,7 +469,7 @@ static void vdp_check_restored(const struct vdp_entry *e)
 
 	if (!e->have_dma_bind || !vdp_dma_now(e, now, sizeof(now)))
 		return;
-	vdp_compat_dma_format(&e->dma_bind, bind, sizeof(bind));
+	vdp_arch_dma_format(&e->dma_bind, bind, sizeof(bind));
 	if (strcmp(bind, now))
 		dev_warn(&e->vdev->dev,
 			 "dma policy: DMA state of %s is %s after the restore, was %s at bind\n",
@@ -489,7 +478,7 @@ static void vdp_check_restored(const struct vdp_entry *e)
 
 /*
  * Someone else may undo a direct path while the device runs (see
- * vdp_compat_direct_intact()): checked after the driver's probe and at
+ * vdp_arch_direct_intact()): checked after the driver's probe and at
  * unbind, said once.  The restore still puts back the state of bind time.
  */
 static void vdp_check_direct(struct vdp_entry *e, const char *when)
@@ -497,7 +486,7 @@ static void vdp_check_direct(struct vdp_entry *e, const char *when)
 	char now[80];
 
 	if (!e->dma_state.installed || e->direct_undone ||
-	    vdp_compat_direct_intact(e->dma_dev))
+	    vdp_arch_direct_intact(e->dma_dev))
 		return;
 	e->direct_undone = true;
 	if (!vdp_dma_now(e, now, sizeof(now)))
@@ -543,7 +532,7 @@ static void vdp_predict(struct vdp_entry *e, struct virtio_driver *drv)
 	if (drv->feature_table_legacy)
 		for (i = 0; i < drv->feature_table_size_legacy; i++)
 			vdp_feat_set(&fl, drv->feature_table_legacy[i]);
-	if (vdp_needs_hook(&e->dec))
+	if (vdp_decision_hooks(&e->dec))
 		vdp_edit(&offered, &e->dec);
 	vdp_model_predict(vdp_kernel_model(), &e->dev, &offered, &f, &fl,
 			  !!drv->feature_table_legacy, &e->predicted);
@@ -637,7 +626,7 @@ static void vdp_on_bind(struct virtio_device *vdev)
 	e->direct_undone = false;
 	vdp_policy_decide(&e->dev, &e->plat, &e->dma, &e->dec, &e->fallback);
 	e->state = VDP_STATE_DECIDED;
-	if (vdp_needs_hook(&e->dec))
+	if (vdp_decision_hooks(&e->dec))
 		vdp_install(e);
 	vdp_predict(e, drv);
 	vdp_report(e);
@@ -775,9 +764,9 @@ static void vdp_put_back_direct(struct virtio_device *vdev)
 	mutex_lock(&vdp_dev_lock);
 	e = vdp_lookup(vdev);
 	if (e && e->hooked && e->dma_state.installed &&
-	    !vdp_compat_direct_intact(e->dma_dev)) {
+	    !vdp_arch_direct_intact(e->dma_dev)) {
 		vdp_check_direct(e, "at the device's reset");
-		vdp_compat_apply_direct(e->dma_dev);
+		vdp_arch_direct_apply(e->dma_dev);
 		dev_warn(&vdev->dev,
 			 "dma policy: direct path of %s put back for the driver's teardown\n",
 			 e->dev.bus[0] ? e->dev.bus : "-");
@@ -1064,7 +1053,7 @@ int vdp_devices_show(struct seq_file *m, void *unused)
 			   e->have_offered ? (e->plat.swiotlb_forced ? "1" : "0") : "-",
 			   vdp_shm_str(e));
 		if (decided && e->have_dma_bind)
-			vdp_compat_dma_format(&e->dma_bind, dma, sizeof(dma));
+			vdp_arch_dma_format(&e->dma_bind, dma, sizeof(dma));
 		else
 			strscpy(dma, "-", sizeof(dma));
 		seq_printf(m, " %s", dma);

@@ -46,8 +46,7 @@ static struct vdp_table *vdp_parse_new(const char *text, size_t len)
 	u32 st, cap;
 
 	if (len >= VDP_MAX_TEXT) {
-		pr_err("rules: %zu bytes, at most %d allowed; rules unchanged\n",
-		       len, VDP_MAX_TEXT - 1);
+		pr_err(VDP_MSG_RULES_TOO_LONG, len, VDP_MAX_TEXT - 1);
 		return ERR_PTR(-EINVAL);
 	}
 	cap = min_t(u32, vdp_rules_count(text, len) + VDP_BUILTIN_RULES,
@@ -62,9 +61,8 @@ static struct vdp_table *vdp_parse_new(const char *text, size_t len)
 		size_t off, near = vdp_parse_excerpt(text, len, &res, &off);
 
 		res.message[sizeof(res.message) - 1] = '\0';
-		pr_err("rules: %s at offset %u (rule %u): %s, near \"%.*s\"; rules unchanged\n",
-		       vdp_parse_status_name(st), res.offset, res.rule,
-		       res.message, (int)near, text + off);
+		pr_err(VDP_MSG_RULES_PARSE, vdp_parse_status_name(st),
+		       res.offset, res.rule, res.message, (int)near, text + off);
 		kvfree(t);
 		return ERR_PTR(-EINVAL);
 	}
@@ -75,8 +73,7 @@ static struct vdp_table *vdp_parse_new(const char *text, size_t len)
 static int vdp_finish_table(struct vdp_table *t)
 {
 	if (vdp_append_builtin(t, vdp_pseries_bounce)) {
-		pr_err("rules: %u rules leave no room for the built-in rules (pseries_bounce=%u); rules unchanged\n",
-		       t->count, vdp_pseries_bounce);
+		pr_err(VDP_MSG_RULES_NO_ROOM, t->count, vdp_pseries_bounce);
 		return -EINVAL;
 	}
 	return 0;
@@ -315,6 +312,6 @@ void vdp_rules_print_loaded(void)
 		vdp_mode_name(READ_ONCE(vdp_mode)),
 		vdp_pseries_bounce_name(vdp_pseries_bounce), t ? t->count : 0,
 		t ? vdp_table_builtin_count(t) : 0,
-		vdp_arch_name(vdp_compat_arch()), vdp_gen_name(vdp_compat_gen()));
+		vdp_arch_name(vdp_arch_id()), vdp_gen_name(vdp_compat_gen()));
 	mutex_unlock(&vdp_cfg_lock);
 }

@@ -156,48 +156,144 @@ enum vdp_path {
 };
 
 /*
- * Why.  Each reason has a short token (vdp_reason_token) for tables and
- * scripts and a sentence (vdp_reason_text) for humans.
+ * Why.  Every reason is one line of VDP_REASONS(X), the only place that
+ * defines it:
+ *   X(NAME, CamelName, value, token, sentence, advice)
+ * NAME gives VDP_REASON_NAME, CamelName the core's Reason::CamelName; the
+ * value is ABI (it appears in tables and traces: never renumber); the
+ * token names the reason in tables and scripts (vdp_reason_token()), the
+ * sentence says what happened (vdp_reason_text()), the advice what to do
+ * (vdp_reason_advice()).  README.md's "Troubleshooting" table is the same
+ * list (`vdp-policy reasons --markdown`, compared by make tool-check);
+ * the README's decision table says when each applies.
+ *
+ * A few reasons in words: stock-* take no rule; restricted-memory is
+ * upstream's refusal, never overridden except by restricted=bounce for a
+ * VERSION_1 device that bouncing covers (bounce-* say why not);
+ * unsafe-* rules are not applied (the stock decision stays, or the device
+ * is refused with else=refuse); already-bound devices were bound before
+ * the module loaded.
  */
+#define VDP_ADVICE_NOTHING_MATCHED \
+	"Nothing: no rule matched, the kernel behaves as without the module. If a rule was " \
+	"meant to match, compare the device's columns in `devices` with the rule " \
+	"(`vdp-policy decide` shows the match)."
+#define VDP_ADVICE_APPLIED \
+	"Nothing: the rule was applied. If the device misbehaves, try `mode=audit` or remove " \
+	"the rule and reprobe the device."
+
+#define VDP_REASONS(X) \
+	X(STOCK_ACCESS_PLATFORM, StockAccessPlatform, 0, "stock-access-platform", \
+	  "The device offers VIRTIO_F_ACCESS_PLATFORM, so upstream uses the DMA API.", \
+	  VDP_ADVICE_NOTHING_MATCHED) \
+	X(STOCK_QUIRK, StockQuirk, 1, "stock-quirk", \
+	  "The device lacks VIRTIO_F_ACCESS_PLATFORM, so upstream bypasses the DMA API and " \
+	  "passes physical addresses.", \
+	  VDP_ADVICE_NOTHING_MATCHED) \
+	X(STOCK_XEN, StockXen, 2, "stock-xen", \
+	  "The device lacks VIRTIO_F_ACCESS_PLATFORM but this is a Xen guest, so upstream " \
+	  "uses the DMA API.", \
+	  VDP_ADVICE_NOTHING_MATCHED) \
+	X(RESTRICTED_MEM, RestrictedMem, 3, "restricted-memory", \
+	  "This guest restricts memory access and the device lacks VIRTIO_F_VERSION_1 or " \
+	  "VIRTIO_F_ACCESS_PLATFORM, so upstream refuses it.", \
+	  "Give the device VIRTIO_F_VERSION_1 and VIRTIO_F_ACCESS_PLATFORM on the host " \
+	  "(QEMU: `disable-legacy=on,iommu_platform=on`); no rule can override this.") \
+	X(RULE_AUTO, RuleAuto, 4, "rule-auto", \
+	  "A rule asked for the stock upstream behaviour.", \
+	  VDP_ADVICE_APPLIED) \
+	X(RULE_DMA, RuleDma, 5, "rule-dma", \
+	  "A rule asked for the DMA API as the platform provides it.", \
+	  VDP_ADVICE_APPLIED) \
+	X(RULE_DIRECT, RuleDirect, 6, "rule-direct", \
+	  "A rule asked for the DMA API with an untranslated direct mapping.", \
+	  VDP_ADVICE_APPLIED) \
+	X(RULE_PHYSICAL, RulePhysical, 7, "rule-physical", \
+	  "A rule asked to bypass the DMA API and pass physical addresses.", \
+	  VDP_ADVICE_APPLIED) \
+	X(RULE_REFUSE, RuleRefuse, 8, "rule-refuse", \
+	  "A rule asked to refuse the device.", \
+	  VDP_ADVICE_APPLIED) \
+	X(UNSAFE_TRANSLATING_NO_BIT33, UnsafeTranslatingNoBit33, 9, "unsafe-translating-no-bit33", \
+	  "The DMA API would hand out IOMMU addresses to a device that ignores the IOMMU, so " \
+	  "the rule was not applied.", \
+	  "Use `action=direct` (untranslated DMA API), or put the device in an identity " \
+	  "IOMMU domain, or give it `iommu_platform=on` on the host.") \
+	X(UNSAFE_DIRECT_BIT33_TRANSLATING, UnsafeDirectBit33Translating, 10, \
+	  "unsafe-direct-bit33-translating", \
+	  "The device is translated by the IOMMU, so a direct mapping would be wrong and the " \
+	  "rule was not applied.", \
+	  "The device really is translated: keep `auto` (or `dma`); use `direct` only for " \
+	  "devices whose host ignores the IOMMU (no bit 33).") \
+	X(UNSAFE_NO_DIRECT_PATH, UnsafeNoDirectPath, 11, "unsafe-no-direct-path", \
+	  "The DMA device sits behind a translating IOMMU and no direct path can be " \
+	  "installed for it (this platform has none, or its driver keeps mappings past its " \
+	  "remove), so the rule was not applied.", \
+	  "This arch/kernel cannot make the DMA API direct for the device, its driver keeps " \
+	  "mappings past its remove (`vdp-policy decide` names it), or installing it failed " \
+	  "(see the kernel log): disable the IOMMU for it (identity domain, " \
+	  "`iommu.passthrough=1`) or give it `iommu_platform=on`.") \
+	X(UNSAFE_PHYSICAL_RESTRICTED, UnsafePhysicalRestricted, 12, "unsafe-physical-restricted", \
+	  "This guest restricts memory access, so physical addresses are never used and the " \
+	  "rule was not applied.", \
+	  "Confidential/restricted guests must bounce through the DMA API: use `dma` or " \
+	  "`direct` (with bit 33 on the host) instead of `physical`.") \
+	X(UNSAFE_XEN, UnsafeXen, 13, "unsafe-xen", \
+	  "Xen guests need the DMA API's translation, so the rule was not applied.", \
+	  "Xen guests need the DMA API: keep `auto` or use `dma`.") \
+	X(ALREADY_BOUND, AlreadyBound, 14, "already-bound", \
+	  "The device was bound before the policy was loaded and is left untouched.", \
+	  "Load the module before the virtio transports/drivers (softdep, initramfs), or " \
+	  "reprobe the device: `echo virtioN > /sys/kernel/debug/virtio_dma_policy/reprobe` " \
+	  "(never on a device in use).") \
+	X(UNSAFE_PHYSICAL_BIT33_TRANSLATING, UnsafePhysicalBit33Translating, 15, \
+	  "unsafe-physical-bit33-translating", \
+	  "The device offers VIRTIO_F_ACCESS_PLATFORM behind a translating IOMMU: withheld, " \
+	  "it would get addresses it cannot use unless it refuses, so the rule was not " \
+	  "applied.", \
+	  "The device is translated by the IOMMU: keep `auto`. For physical addresses, turn " \
+	  "its translation off (identity domain, or `iommu_platform=off` on the host).") \
+	X(UNSAFE_PHYSICAL_SECURE, UnsafePhysicalSecure, 16, "unsafe-physical-secure", \
+	  "This is a secure or memory-encrypted guest: the device cannot reach private " \
+	  "memory by physical address, so the rule was not applied.", \
+	  "Secure guests must bounce through shared memory: use `dma` or `direct` instead of " \
+	  "`physical`.") \
+	X(RESTRICTED_BOUNCE, RestrictedBounce, 17, "restricted-bounce", \
+	  "This guest restricts memory access and a rule opted in (restricted=bounce): the " \
+	  "device is driven through the direct DMA API, every buffer bounced through " \
+	  "SWIOTLB.", \
+	  VDP_ADVICE_APPLIED) \
+	X(BOUNCE_LEGACY, BounceLegacy, 18, "bounce-legacy", \
+	  "The rule's restricted=bounce does not apply: the device lacks VIRTIO_F_VERSION_1, " \
+	  "which cannot be faked, so upstream's refusal stands.", \
+	  "Drive the device through its modern interface: `disable-legacy=on` on the host " \
+	  "(QEMU), or a modern device; a legacy device cannot run in this guest.") \
+	X(BOUNCE_DEVICE_TYPE, BounceDeviceType, 19, "bounce-device-type", \
+	  "The rule's restricted=bounce does not apply: the driver of this device type hands " \
+	  "it guest memory outside the DMA API, which bouncing cannot cover, so upstream's " \
+	  "refusal stands.", \
+	  "Nothing the module can do: this driver gives the device guest memory by address " \
+	  "(`vdp-policy decide` names it). Give the device `iommu_platform=on` on the host, " \
+	  "or do without it in this guest.") \
+	X(BOUNCE_SHM_REGION, BounceShmRegion, 20, "bounce-shm-region", \
+	  "The rule's restricted=bounce does not apply: the device exposes a shared-memory " \
+	  "region, which its driver maps outside the DMA API, so upstream's refusal stands.", \
+	  "Remove the shared-memory region on the host (virtio-fs: no DAX cache, " \
+	  "`cache-size=0`; gpu: no host-visible memory), or give the device " \
+	  "`iommu_platform=on`.") \
+	X(BOUNCE_NO_SWIOTLB, BounceNoSwiotlb, 21, "bounce-no-swiotlb", \
+	  "The rule's restricted=bounce does not apply: the DMA device's mappings are not " \
+	  "forced through SWIOTLB, so the device would reach private memory and upstream's " \
+	  "refusal stands.", \
+	  "The DMA device does not bounce: check that the guest is really confidential " \
+	  "(`Memory Encryption Features active` in dmesg) or that SWIOTLB is forced " \
+	  "(`swiotlb=force`).")
+
 enum vdp_reason {
-	VDP_REASON_STOCK_ACCESS_PLATFORM = 0, /* no rule; bit 33 -> DMA API  */
-	VDP_REASON_STOCK_QUIRK = 1,     /* no rule; no bit 33 -> physical    */
-	VDP_REASON_STOCK_XEN = 2,       /* no rule; Xen guest -> DMA API     */
-	VDP_REASON_RESTRICTED_MEM = 3,  /* upstream refusal, never overridden */
-	VDP_REASON_RULE_AUTO = 4,       /* a rule said auto                  */
-	VDP_REASON_RULE_DMA = 5,
-	VDP_REASON_RULE_DIRECT = 6,
-	VDP_REASON_RULE_PHYSICAL = 7,
-	VDP_REASON_RULE_REFUSE = 8,
-	/* DMA API through an IOMMU that a device without bit 33 ignores */
-	VDP_REASON_UNSAFE_TRANSLATING_NO_BIT33 = 9,
-	/* direct mapping for a device that expects translated addresses */
-	VDP_REASON_UNSAFE_DIRECT_BIT33_TRANSLATING = 10,
-	/* the arch/kernel cannot install an untranslated path */
-	VDP_REASON_UNSAFE_NO_DIRECT_PATH = 11,
-	/* physical addresses in a restricted-memory guest */
-	VDP_REASON_UNSAFE_PHYSICAL_RESTRICTED = 12,
-	VDP_REASON_UNSAFE_XEN = 13,     /* Xen needs the DMA API              */
-	VDP_REASON_ALREADY_BOUND = 14,  /* bound before the module: untouched */
-	/*
-	 * physical for a device that offers bit 33 behind a translating
-	 * IOMMU: withholding bit 33 hands it addresses it cannot use unless
-	 * it refuses FEATURES_OK (the spec only permits that)
-	 */
-	VDP_REASON_UNSAFE_PHYSICAL_BIT33_TRANSLATING = 15,
-	/* physical addresses of private memory in a secure/encrypted guest */
-	VDP_REASON_UNSAFE_PHYSICAL_SECURE = 16,
-	/*
-	 * restricted=bounce: applied (direct, every buffer bounced), or why
-	 * not: a legacy device, a device type whose driver hands the device
-	 * guest memory outside the DMA API, a shared-memory region, mappings
-	 * that are not forced through SWIOTLB.
-	 */
-	VDP_REASON_RESTRICTED_BOUNCE = 17,
-	VDP_REASON_BOUNCE_LEGACY = 18,
-	VDP_REASON_BOUNCE_DEVICE_TYPE = 19,
-	VDP_REASON_BOUNCE_SHM_REGION = 20,
-	VDP_REASON_BOUNCE_NO_SWIOTLB = 21,
+#define VDP_REASON_ENUM(name, camel, value, token, text, advice) \
+	VDP_REASON_##name = value,
+	VDP_REASONS(VDP_REASON_ENUM)
+#undef VDP_REASON_ENUM
 	VDP_REASON_COUNT
 };
 
@@ -520,12 +616,23 @@ enum vdp_pseries_bounce {
  */
 int vdp_append_builtin(struct vdp_table *table, vdp_u8 pseries_bounce);
 
+/*
+ * The generation of a kernel series (major.minor): VDP_GEN_COUNT before
+ * 6.1, which the module does not support.  6.4 is the first of 6.12's
+ * (VIRTIO_F_NOTIFICATION_DATA kept), 7.0 of 7.x's.
+ */
+vdp_u8 vdp_gen_of_version(vdp_u32 major, vdp_u32 minor);
+
+/* The grammar's name of a virtio device id ("block"); NULL if it has none. */
+const char *vdp_device_id_name(vdp_u32 device_id);
+
 /* Names: never NULL; "?" for out-of-range values. */
 const char *vdp_action_name(vdp_u8 action);
 const char *vdp_verdict_name(vdp_u8 verdict);
 const char *vdp_path_name(vdp_u8 path);
 const char *vdp_reason_token(vdp_u8 reason);
 const char *vdp_reason_text(vdp_u8 reason);
+const char *vdp_reason_advice(vdp_u8 reason);
 const char *vdp_transport_name(vdp_u8 transport);
 const char *vdp_arch_name(vdp_u8 arch);
 const char *vdp_gen_name(vdp_u8 gen);
@@ -571,6 +678,46 @@ static inline void vdp_feat_clear(struct vdp_features *f, unsigned int b)
 {
 	if (b < VDP_FEATURE_BITS)
 		f->w[b / 64] &= ~((vdp_u64)1 << (b % 64));
+}
+
+/*
+ * What the driver sees of a decision: get_features() returns
+ * (offered & ~driver_clear) | driver_set on a hooked device.
+ */
+static inline struct vdp_features
+vdp_feat_driver_view(const struct vdp_features *offered,
+		     const struct vdp_decision *d)
+{
+	struct vdp_features v;
+	unsigned int i;
+
+	for (i = 0; i < VDP_FEATURE_WORDS; i++)
+		v.w[i] = (offered->w[i] & ~d->driver_clear.w[i]) |
+			 d->driver_set.w[i];
+	return v;
+}
+
+/* a & ~b */
+static inline struct vdp_features
+vdp_feat_and_not(const struct vdp_features *a, const struct vdp_features *b)
+{
+	struct vdp_features v;
+	unsigned int i;
+
+	for (i = 0; i < VDP_FEATURE_WORDS; i++)
+		v.w[i] = a->w[i] & ~b->w[i];
+	return v;
+}
+
+/*
+ * Does the glue hook the device for this decision?  Only when it edits
+ * something (a rule refusal counts) in enforce mode.  A refusal without
+ * edits is upstream's own restricted-memory check, which
+ * virtio_features_ok() performs by itself.
+ */
+static inline int vdp_decision_hooks(const struct vdp_decision *d)
+{
+	return !d->audit && d->edits;
 }
 
 #ifdef __cplusplus

@@ -15,14 +15,19 @@
  * then "vdp-kunit: done" and power off.  scripts/kunit-report splits the
  * console on these markers.
  *
- * Plan lines ('#' comments and blank lines are skipped):
- *   <module> [params]      finit_module(/lib/vdp/<module>.ko, params)
- *   !<module> [params]     the same, expected to fail; removed if it loaded
- *   -rmmod <module>        delete_module(O_NONBLOCK)
- *   -busy-rmmod <module>   the same, expected to fail (module in use)
- *   -write <file> <text>   write text to file
- *   -kmemleak              two kmemleak scans, then every report line to
- *                          the console as "vdp-kunit: kmemleak: <line>"
+ * Plan lines ('#' comments and blank lines are skipped), in the words of
+ * the QEMU scenarios (qemu-tests/README.md) for the same operations:
+ *   vdp [params]             finit_module(/lib/vdp/virtio_dma_policy.ko)
+ *   vdp-reject [params]      the same, expected to fail; removed if it loaded
+ *   helper <module> [params] finit_module(/lib/vdp/<module>.ko, params)
+ *   rmmod [<module>] [expect=busy]
+ *                            delete_module(O_NONBLOCK), of virtio_dma_policy
+ *                            unless a module is named; expect=busy: it must
+ *                            fail (module in use)
+ *   write <file> <text>      write text to file
+ *   kmemleak                 two kmemleak scans, then every report line to
+ *                            the console as "vdp-kunit: kmemleak: <line>"
+ * scripts/kunit-report judges each step's rc.
  *
  * The KUnit suites also run it as a user-mode helper, to read and write
  * files the way user space does (Linux 6.1 debugfs files have no
@@ -253,6 +258,29 @@ static long leak_scan(void)
 
 static char plan[65536];
 
+#define VDP "virtio_dma_policy"
+
+/* Ends the first word of s in place; returns the rest, blanks skipped. */
+static char *first_word(char *s)
+{
+	while (*s && *s != ' ')
+		s++;
+	if (*s)
+		*s++ = '\0';
+	while (*s == ' ')
+		s++;
+	return s;
+}
+
+/* Does the first word of s hold c? */
+static int word_has(const char *s, char c)
+{
+	for (; *s && *s != ' '; s++)
+		if (*s == c)
+			return 1;
+	return 0;
+}
+
 static void run(void)
 {
 	long rc;
@@ -278,26 +306,33 @@ static void run(void)
 			args++;
 
 		mark4("begin ", step, *args ? " " : "", args);
-		if (!strcmp(step, "-rmmod") || !strcmp(step, "-busy-rmmod")) {
-			rc = rmmod(args);
-		} else if (!strcmp(step, "-write")) {
-			char *text = args;
-
-			while (*text && *text != ' ')
-				text++;
-			if (*text)
-				*text++ = '\0';
-			rc = write_file(args, text);
-		} else if (!strcmp(step, "-kmemleak")) {
-			rc = leak_scan();
-		} else if (step[0] == '!') {
-			rc = insmod(step + 1, args);
+		if (!strcmp(step, "vdp")) {
+			rc = insmod(VDP, args);
+		} else if (!strcmp(step, "vdp-reject")) {
+			rc = insmod(VDP, args);
 			if (!rc)
-				rmmod(step + 1);
-		} else if (step[0] == '-') {
-			rc = 22; /* EINVAL: unknown step */
+				rmmod(VDP);
+		} else if (!strcmp(step, "helper")) {
+			char *params = first_word(args);
+
+			rc = insmod(args, params);
+		} else if (!strcmp(step, "rmmod")) {
+			/* "rmmod", "rmmod expect=busy", "rmmod <module> [...]" */
+			const char *mod = VDP;
+
+			if (*args && !word_has(args, '=')) {
+				first_word(args);
+				mod = args;
+			}
+			rc = rmmod(mod);
+		} else if (!strcmp(step, "write")) {
+			char *text = first_word(args);
+
+			rc = write_file(args, text);
+		} else if (!strcmp(step, "kmemleak")) {
+			rc = leak_scan();
 		} else {
-			rc = insmod(step, args);
+			rc = 22; /* EINVAL: unknown step */
 		}
 		mark4("end ", step, " rc=", num(rc));
 	}

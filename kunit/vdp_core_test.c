@@ -676,14 +676,14 @@ static void vdp_names_test(struct kunit *test)
 	static const char * const modes[] = { "enforce", "audit" };
 	static const char * const iommus[] = { "none", "identity", "translating" };
 	static const char * const bounces[] = { "auto", "on", "off" };
-	static const char * const reasons[] = {
-		"stock-access-platform", "stock-quirk", "stock-xen", "restricted-memory",
-		"rule-auto", "rule-dma", "rule-direct", "rule-physical", "rule-refuse",
-		"unsafe-translating-no-bit33", "unsafe-direct-bit33-translating",
-		"unsafe-no-direct-path", "unsafe-physical-restricted", "unsafe-xen",
-		"already-bound", "unsafe-physical-bit33-translating", "unsafe-physical-secure",
-		"restricted-bounce", "bounce-legacy", "bounce-device-type", "bounce-shm-region",
-		"bounce-no-swiotlb",
+	static const struct {
+		u8 value;
+		const char *token, *text, *advice;
+	} reasons[] = {
+#define VDP_REASON_ROW(name, camel, value, token, text, advice) \
+		{ value, token, text, advice },
+		VDP_REASONS(VDP_REASON_ROW)
+#undef VDP_REASON_ROW
 	};
 	unsigned int i;
 
@@ -695,7 +695,6 @@ static void vdp_names_test(struct kunit *test)
 	BUILD_BUG_ON(ARRAY_SIZE(modes) != VDP_MODE_COUNT);
 	BUILD_BUG_ON(ARRAY_SIZE(iommus) != VDP_IOMMU_COUNT);
 	BUILD_BUG_ON(ARRAY_SIZE(bounces) != VDP_PSERIES_BOUNCE_COUNT);
-	BUILD_BUG_ON(ARRAY_SIZE(reasons) != VDP_REASON_COUNT);
 
 	for (i = 0; i < ARRAY_SIZE(actions); i++)
 		KUNIT_EXPECT_STREQ(test, vdp_action_name(i), actions[i]);
@@ -713,8 +712,12 @@ static void vdp_names_test(struct kunit *test)
 		KUNIT_EXPECT_STREQ(test, vdp_iommu_name(i), iommus[i]);
 	for (i = 0; i < ARRAY_SIZE(bounces); i++)
 		KUNIT_EXPECT_STREQ(test, vdp_pseries_bounce_name(i), bounces[i]);
-	for (i = 0; i < ARRAY_SIZE(reasons); i++)
-		KUNIT_EXPECT_STREQ(test, vdp_reason_token(i), reasons[i]);
+	/* the reasons' names, from their list: each value has its strings */
+	for (i = 0; i < ARRAY_SIZE(reasons); i++) {
+		KUNIT_EXPECT_STREQ(test, vdp_reason_token(reasons[i].value), reasons[i].token);
+		KUNIT_EXPECT_STREQ(test, vdp_reason_text(reasons[i].value), reasons[i].text);
+		KUNIT_EXPECT_STREQ(test, vdp_reason_advice(reasons[i].value), reasons[i].advice);
+	}
 }
 
 /* Names are never NULL: "?" out of range; every in-range name is real. */
@@ -749,6 +752,8 @@ static void vdp_names_range_test(struct kunit *test)
 							f, v, w);
 		}
 	}
+	/* advice may be shared (every applied rule: nothing to do) */
+	KUNIT_EXPECT_STREQ(test, vdp_reason_advice(VDP_REASON_COUNT), "?");
 	for (v = 0; v < VDP_PARSE_STATUS_COUNT; v++)
 		KUNIT_EXPECT_STRNEQ(test, vdp_parse_status_name(v), "?");
 	KUNIT_EXPECT_STREQ(test, vdp_parse_status_name(VDP_PARSE_STATUS_COUNT), "?");

@@ -111,6 +111,7 @@ struct vdp_fake {
 	unsigned int features_delay_ms;
 	atomic_t hooked_calls;  /* started through another vdev->config */
 	atomic_t hooked_inside; /* of those, still sleeping */
+	atomic_t features_reads; /* every read of the features */
 };
 
 static inline struct vdp_fake *to_vdp_fake(struct virtio_device *vdev)
@@ -152,12 +153,13 @@ static inline void vdp_fake_reset(struct virtio_device *vdev)
 	WRITE_ONCE(to_vdp_fake(vdev)->status, 0);
 }
 
-/* The delay of a slow transport (features_delay_ms), if set. */
+/* Counts a read of the features; the delay of a slow transport, if set. */
 static inline void vdp_fake_features_delay(struct vdp_fake *f)
 {
 	unsigned int ms = READ_ONCE(f->features_delay_ms);
 	bool hooked = READ_ONCE(f->vdev.config) != f->orig_config;
 
+	atomic_inc(&f->features_reads);
 	if (!ms)
 		return;
 	if (hooked) {

@@ -911,9 +911,10 @@ static void vdp_glue_swap_test(struct kunit *test)
 		}
 	}
 
-	/* at least 400 writes, and enough binds and table reads among them */
+	/* at least 400 writes, and enough reads, binds and table reads among them */
 	deadline = jiffies + 120 * HZ;
 	for (i = 0; i < 400 || ((atomic_read(&s->binds) < 20 ||
+				 atomic_read(&s->reads) < 20 ||
 				 atomic_read(&s->table_reads) < 20) &&
 				time_before(jiffies, deadline)); i++) {
 		if (i % 8 == 7) {

@@ -25,19 +25,22 @@
  *    unbound device is removed while the glue's load scan holds it.  A
  *    kthread takes that device's lock, waits until virtio_dma_policy is
  *    COMING, lets the scan find the lock taken (it retries for 100 ms)
- *    and meanwhile unlocks and unregisters the device: device_del() runs
- *    to its end, REMOVED_DEVICE included, before the scan looks again.
+ *    and, once the scan is seen sleeping in that retry, unlocks and
+ *    unregisters the device: device_del() runs to its end, REMOVED_DEVICE
+ *    included, while the scan waits to look again.
  *    Writing 1 to "scan_check" then fails with -EBUSY if the device was
  *    not released: the glue kept an entry, and a reference, for a device
  *    that is gone (its devices file would walk a dead parent, its final
  *    put_device() could run a transport's release after that transport
  *    was unloaded); -EAGAIN if the race was not run as planned (the
- *    glue's init ended before the unregister: nothing was tested).
+ *    scan was not seen waiting on the device: nothing was tested).
  */
 #include <linux/completion.h>
 #include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/sched/task.h>
 #include "vdp_fake.h"
 
 #define VDP_HOLD_ID 0x4b57 /* 19287 */
@@ -63,7 +66,9 @@ static struct task_struct *vdp_hold_racer;
 static DECLARE_COMPLETION(vdp_hold_coming);
 static bool vdp_hold_gone_released;	/* set by the fake's release */
 static bool vdp_hold_glue_live;		/* the glue's init had ended */
-static bool vdp_hold_race_run;		/* unregistered during the init */
+static bool vdp_hold_race_run;		/* unregistered while the scan waited */
+static DECLARE_COMPLETION(vdp_hold_locked);	/* the racer holds the lock */
+static struct task_struct *vdp_hold_loader;	/* the task loading the glue */
 
 static int vdp_hold_module_event(struct notifier_block *nb, unsigned long state,
 				 void *data)
@@ -72,10 +77,12 @@ static int vdp_hold_module_event(struct notifier_block *nb, unsigned long state,
 
 	if (strcmp(mod->name, VDP_HOLD_GLUE))
 		return NOTIFY_DONE;
-	if (state == MODULE_STATE_COMING)
+	if (state == MODULE_STATE_COMING && !vdp_hold_loader) {
+		vdp_hold_loader = get_task_struct(current);
 		complete(&vdp_hold_coming);
-	else if (state == MODULE_STATE_LIVE)
+	} else if (state == MODULE_STATE_LIVE) {
 		WRITE_ONCE(vdp_hold_glue_live, true);
+	}
 	return NOTIFY_DONE;
 }
 
@@ -84,24 +91,44 @@ static struct notifier_block vdp_hold_module_nb = {
 };
 
 /*
- * Holds the device's lock from before the glue loads; 30 ms into the
- * glue's init (its scan retries a taken lock every 20 ms, five times)
- * unlocks and unregisters it at once.
+ * The glue's load scan waits on the locked device: it has read the facts
+ * of the bound device registered before it (bus order is registration
+ * order), and the task loading the glue sleeps, which in vdp_scan_one()
+ * on a device whose lock is taken is its retry.
+ */
+static bool vdp_hold_scan_waits(int reads)
+{
+	return atomic_read(&vdp_hold_dev->features_reads) != reads &&
+	       !task_is_running(vdp_hold_loader);
+}
+
+/*
+ * Holds the device's lock from before the glue loads until the glue's
+ * scan is seen waiting on it, then unlocks and unregisters it at once.
+ * No fixed delay: a timed window let the scan pass before the racer
+ * ran on a loaded host (and the racer thread itself may start late).
  */
 static int vdp_hold_race(void *unused)
 {
 	struct device *dev = &vdp_hold_gone->vdev.dev;
-	bool coming;
+	unsigned long deadline = jiffies + 60 * HZ;	/* a hang guard */
+	int reads;
+	bool during;
 
 	device_lock(dev);
-	coming = wait_for_completion_killable_timeout(&vdp_hold_coming, 30 * HZ) > 0;
-	if (coming)
-		msleep(30);
+	reads = atomic_read(&vdp_hold_dev->features_reads);
+	complete(&vdp_hold_locked);
+	during = wait_for_completion_killable_timeout(&vdp_hold_coming, 60 * HZ) > 0 &&
+		 READ_ONCE(vdp_hold_loader);
+	while (during && !vdp_hold_scan_waits(reads)) {
+		during = !READ_ONCE(vdp_hold_glue_live) && time_before(jiffies, deadline);
+		usleep_range(100, 200);
+	}
 	device_unlock(dev);
 	vdp_fake_unregister(vdp_hold_gone);
-	WRITE_ONCE(vdp_hold_race_run, coming && !READ_ONCE(vdp_hold_glue_live));
-	pr_info("vdp_hold: unregistered the unbound device %s the glue's init\n",
-		READ_ONCE(vdp_hold_race_run) ? "during" : "outside");
+	WRITE_ONCE(vdp_hold_race_run, during);
+	pr_info("vdp_hold: unregistered the unbound device %s\n",
+		during ? "while the glue's scan waited on it" : "outside the glue's scan");
 	while (!kthread_should_stop())
 		msleep(20);
 	return 0;
@@ -148,6 +175,8 @@ static int vdp_hold_race_start(void)
 		unregister_module_notifier(&vdp_hold_module_nb);
 		goto out_dev;
 	}
+	/* the glue may come once the lock is taken, not before */
+	wait_for_completion(&vdp_hold_locked);
 	return 0;
 
 out_dev:
@@ -162,6 +191,8 @@ static void vdp_hold_race_stop(void)
 	complete(&vdp_hold_coming);	/* if the glue never came */
 	kthread_stop(vdp_hold_racer);
 	unregister_module_notifier(&vdp_hold_module_nb);
+	if (vdp_hold_loader)
+		put_task_struct(vdp_hold_loader);
 }
 
 /* What virtio_debug's device_features file does, without the seq_file. */
@@ -187,7 +218,7 @@ static int vdp_hold_read_loop(void *unused)
 static int vdp_hold_unbind_set(const char *val, const struct kernel_param *kp)
 {
 	struct vdp_fake *f = vdp_hold_dev;
-	unsigned long deadline = jiffies + msecs_to_jiffies(3 * VDP_HOLD_READ_MS);
+	unsigned long deadline = jiffies + 30 * HZ;	/* a hang guard */
 	int calls;
 
 	if (!f || !vdp_hold_reader)

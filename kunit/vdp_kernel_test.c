@@ -323,11 +323,11 @@ static void vdp_kernel_dma_offset_test(struct kunit *test)
 		{ .cpu_start = 0, .dma_start = SZ_1G, .size = SZ_1G }, { 0 } };
 	const struct bus_dma_region *saved = ctx->parent->dma_range_map;
 
-	KUNIT_EXPECT_EQ(test, vdp_compat_iommu(ctx->parent), VDP_IOMMU_NONE);
+	KUNIT_EXPECT_EQ(test, vdp_compat_iommu_api(ctx->parent), VDP_IOMMU_NONE);
 	ctx->parent->dma_range_map = same;
-	KUNIT_EXPECT_EQ(test, vdp_compat_iommu(ctx->parent), VDP_IOMMU_NONE);
+	KUNIT_EXPECT_EQ(test, vdp_compat_iommu_api(ctx->parent), VDP_IOMMU_NONE);
 	ctx->parent->dma_range_map = moved;
-	KUNIT_EXPECT_EQ(test, vdp_compat_iommu(ctx->parent), VDP_IOMMU_TRANSLATING);
+	KUNIT_EXPECT_EQ(test, vdp_compat_iommu_api(ctx->parent), VDP_IOMMU_TRANSLATING);
 	ctx->parent->dma_range_map = saved;
 }
 

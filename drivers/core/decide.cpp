@@ -88,6 +88,26 @@ static vdp_s32 first_match(const vdp_table &t, const vdp_device &d, const vdp_pl
 
 namespace {
 
+// The facts the rows test, one line each, in the order of the rows'
+// columns.  A new fact is a line here, its value in vdp_decide() and its
+// column in kRows (and in the README's table, which the tests read).
+#define VDP_ROW_FACTS(X)                                                    \
+	X(bounce)         /* the rule opts in (restricted=bounce)        */ \
+	X(o33)            /* the device offers bit 33                    */ \
+	X(v1)             /* ... VERSION_1                               */ \
+	X(xen)            /* a Xen guest                                 */ \
+	X(restricted)     /* restricted memory (virtio_check_mem_acc_cb) */ \
+	X(secure)         /* a secure or memory-encrypted guest          */ \
+	X(translating)    /* the DMA device sits behind a translating IOMMU */ \
+	X(direct_path)    /* a direct path can be installed for it       */ \
+	X(swiotlb)        /* its mappings are forced through SWIOTLB     */ \
+	X(no_bounce_type) /* a device type of the no-bounce table        */ \
+	X(shm)            /* the device has a shared-memory region       */
+
+#define VDP_FACT_ONE(m) +1
+constexpr unsigned kFacts = 0 VDP_ROW_FACTS(VDP_FACT_ONE);
+#undef VDP_FACT_ONE
+
 // A condition on one fact: either value, or only true, or only false.
 enum class C : vdp_u8 { Any, Yes, No };
 
@@ -111,12 +131,9 @@ enum class P : vdp_u8 { Stock, DmaDirect, Physical };
 
 struct Row {
 	Action action;
-	// the conditions: the rule opts in (restricted=bounce), the device
-	// offers bit 33 / VERSION_1, Xen, restricted memory, secure guest,
-	// translating IOMMU, direct path available, mappings forced through
-	// SWIOTLB, a no-bounce device type, a shared-memory region
-	C bounce, o33, v1, xen, restricted, secure, translating, direct_path, swiotlb, no_bounce_type,
-		shm;
+#define VDP_FACT_COND(m) C m;
+	VDP_ROW_FACTS(VDP_FACT_COND)
+#undef VDP_FACT_COND
 	bool applied;      // false: "not applied" (or refused with else=refuse)
 	Verdict verdict;   // when applied
 	P path;            // when applied
@@ -171,17 +188,16 @@ constexpr Row kRows[] = {
 };
 
 struct Facts {
-	bool bounce, o33, v1, xen, restricted, secure, translating, direct_path, swiotlb,
-		no_bounce_type, shm;
+#define VDP_FACT_BOOL(m) bool m;
+	VDP_ROW_FACTS(VDP_FACT_BOOL)
+#undef VDP_FACT_BOOL
 };
 
 constexpr bool row_holds(const Row &r, Action a, const Facts &f)
 {
-	return r.action == a && holds(r.bounce, f.bounce) && holds(r.o33, f.o33) &&
-	       holds(r.v1, f.v1) && holds(r.xen, f.xen) && holds(r.restricted, f.restricted) &&
-	       holds(r.secure, f.secure) && holds(r.translating, f.translating) &&
-	       holds(r.direct_path, f.direct_path) && holds(r.swiotlb, f.swiotlb) &&
-	       holds(r.no_bounce_type, f.no_bounce_type) && holds(r.shm, f.shm);
+#define VDP_FACT_HOLDS(m) &&holds(r.m, f.m)
+	return r.action == a VDP_ROW_FACTS(VDP_FACT_HOLDS);
+#undef VDP_FACT_HOLDS
 }
 
 // The row for an action and facts; nullptr for auto and refuse (which
@@ -194,11 +210,15 @@ constexpr const Row *find_row(Action a, const Facts &f)
 	return nullptr;
 }
 
+// Combination number bits: fact i (in the list's order) is bit i.
 constexpr Facts facts_of_bits(unsigned bits)
 {
-	return Facts{(bits & 1) != 0,   (bits & 2) != 0,   (bits & 4) != 0,   (bits & 8) != 0,
-		     (bits & 16) != 0,  (bits & 32) != 0,  (bits & 64) != 0,  (bits & 128) != 0,
-		     (bits & 256) != 0, (bits & 512) != 0, (bits & 1024) != 0};
+	Facts f{};
+	unsigned i = 0;
+#define VDP_FACT_BIT(m) f.m = (bits >> i++) & 1;
+	VDP_ROW_FACTS(VDP_FACT_BIT)
+#undef VDP_FACT_BIT
+	return f;
 }
 
 // Every combination of facts has a row, for each action that has rows.
@@ -206,7 +226,7 @@ constexpr bool rows_cover_everything()
 {
 	constexpr Action with_rows[] = {Action::Dma, Action::Direct, Action::Physical};
 	for (Action a : with_rows)
-		for (unsigned bits = 0; bits < 2048; bits++)
+		for (unsigned bits = 0; bits < 1u << kFacts; bits++)
 			if (!find_row(a, facts_of_bits(bits)))
 				return false;
 	return true;
@@ -218,13 +238,17 @@ static_assert(rows_cover_everything(), "kRows leaves a combination of facts with
 // decides as if the rule had not opted in.
 constexpr bool bounce_changes_only_its_rows()
 {
-	for (unsigned bits = 0; bits < 2048; bits += 2) { // bounce = 0
+	for (unsigned bits = 0; bits < 1u << kFacts; bits++) {
 		const Facts f = facts_of_bits(bits);
+		if (f.bounce)
+			continue;
 		if (f.restricted && !f.o33)
 			continue;
 		if (f.restricted && !f.v1) // bounce-legacy: a refusal either way
 			continue;
-		if (find_row(Action::Direct, f) != find_row(Action::Direct, facts_of_bits(bits | 1)))
+		Facts opted = f;
+		opted.bounce = true;
+		if (find_row(Action::Direct, f) != find_row(Action::Direct, opted))
 			return false;
 	}
 	return true;
@@ -304,21 +328,21 @@ void vdp_decide(const struct vdp_table *table, const struct vdp_device *dev,
 	out->rule = table ? first_match(*table, d, p) : -1;
 	const vdp_rule *rule = out->rule >= 0 ? &table->rules[out->rule] : nullptr;
 	const Facts facts{
-		rule && (rule->flags & VDP_RULE_RESTRICTED_BOUNCE) != 0,
-		offered.test(VDP_F_ACCESS_PLATFORM),
-		offered.test(VDP_F_VERSION_1),
-		p.xen != 0,
-		p.restricted_mem != 0,
-		p.secure_guest != 0,
+		.bounce = rule && (rule->flags & VDP_RULE_RESTRICTED_BOUNCE) != 0,
+		.o33 = offered.test(VDP_F_ACCESS_PLATFORM),
+		.v1 = offered.test(VDP_F_VERSION_1),
+		.xen = p.xen != 0,
+		.restricted = p.restricted_mem != 0,
+		.secure = p.secure_guest != 0,
 		// An out-of-range IOMMU value is treated as translating: the
 		// conservative reading (bit 33 is then never faked).
-		f.iommu != VDP_IOMMU_NONE && f.iommu != VDP_IOMMU_IDENTITY,
+		.translating = f.iommu != VDP_IOMMU_NONE && f.iommu != VDP_IOMMU_IDENTITY,
 		// (a direct path the platform has is never installed for a
 		// device type whose mappings outlive its driver)
-		f.direct_path != 0 && vdp_no_direct_type(d.device_id) == nullptr,
-		p.swiotlb_forced != 0,
-		vdp_no_bounce_type(d.device_id) != nullptr,
-		d.shm_region != 0,
+		.direct_path = f.direct_path != 0 && vdp_no_direct_type(d.device_id) == nullptr,
+		.swiotlb = p.swiotlb_forced != 0,
+		.no_bounce_type = vdp_no_bounce_type(d.device_id) != nullptr,
+		.shm = d.shm_region != 0,
 	};
 	const Path dma_path = facts.translating ? Path::DmaIommu : Path::DmaDirect;
 	const Path stock_path = (facts.o33 || facts.xen) ? dma_path : Path::Physical;

@@ -102,6 +102,23 @@ bool lookup_platform_flag(const char *s, vdp_size n, vdp_u32 *out)
 
 extern "C" {
 
+// 6.1 .. 6.3, 6.4 .. 6.x (NOTIFICATION_DATA kept), 7.x.
+vdp_u8 vdp_gen_of_version(vdp_u32 major, vdp_u32 minor)
+{
+	if (major > 6)
+		return VDP_GEN_7;
+	if (major == 6 && minor >= 4)
+		return VDP_GEN_6_12;
+	if (major == 6 && minor >= 1)
+		return VDP_GEN_6_1;
+	return VDP_GEN_COUNT;
+}
+
+const char *vdp_device_id_name(vdp_u32 device_id)
+{
+	return vdp::device_id_name(device_id);
+}
+
 const char *vdp_action_name(vdp_u8 action)
 {
 	switch (action) {
@@ -138,85 +155,51 @@ const char *vdp_path_name(vdp_u8 path)
 	}
 }
 
-const char *vdp_reason_token(vdp_u8 reason)
+// The reasons' values are 0, 1, 2, ... in the list's order: the tool and
+// the README's table print them in that order, tables index by them.
+constexpr bool reasons_dense()
+{
+	constexpr unsigned values[] = {
+#define VDP_REASON_VALUE(name, camel, value, token, text, advice) value,
+		VDP_REASONS(VDP_REASON_VALUE)
+#undef VDP_REASON_VALUE
+	};
+	for (unsigned i = 0; i < sizeof(values) / sizeof(values[0]); i++)
+		if (values[i] != i)
+			return false;
+	return sizeof(values) / sizeof(values[0]) == VDP_REASON_COUNT;
+}
+static_assert(reasons_dense(), "VDP_REASONS: values must be 0, 1, 2, ... in order");
+
+// The reasons' three strings, from the one list (include/virtio_dma_policy.h).
+struct ReasonStrings {
+	const char *token, *text, *advice;
+};
+
+static ReasonStrings reason_strings(vdp_u8 reason)
 {
 	switch (reason) {
-	case VDP_REASON_STOCK_ACCESS_PLATFORM: return "stock-access-platform";
-	case VDP_REASON_STOCK_QUIRK: return "stock-quirk";
-	case VDP_REASON_STOCK_XEN: return "stock-xen";
-	case VDP_REASON_RESTRICTED_MEM: return "restricted-memory";
-	case VDP_REASON_RULE_AUTO: return "rule-auto";
-	case VDP_REASON_RULE_DMA: return "rule-dma";
-	case VDP_REASON_RULE_DIRECT: return "rule-direct";
-	case VDP_REASON_RULE_PHYSICAL: return "rule-physical";
-	case VDP_REASON_RULE_REFUSE: return "rule-refuse";
-	case VDP_REASON_UNSAFE_TRANSLATING_NO_BIT33: return "unsafe-translating-no-bit33";
-	case VDP_REASON_UNSAFE_DIRECT_BIT33_TRANSLATING: return "unsafe-direct-bit33-translating";
-	case VDP_REASON_UNSAFE_NO_DIRECT_PATH: return "unsafe-no-direct-path";
-	case VDP_REASON_UNSAFE_PHYSICAL_RESTRICTED: return "unsafe-physical-restricted";
-	case VDP_REASON_UNSAFE_XEN: return "unsafe-xen";
-	case VDP_REASON_ALREADY_BOUND: return "already-bound";
-	case VDP_REASON_UNSAFE_PHYSICAL_BIT33_TRANSLATING: return "unsafe-physical-bit33-translating";
-	case VDP_REASON_UNSAFE_PHYSICAL_SECURE: return "unsafe-physical-secure";
-	case VDP_REASON_RESTRICTED_BOUNCE: return "restricted-bounce";
-	case VDP_REASON_BOUNCE_LEGACY: return "bounce-legacy";
-	case VDP_REASON_BOUNCE_DEVICE_TYPE: return "bounce-device-type";
-	case VDP_REASON_BOUNCE_SHM_REGION: return "bounce-shm-region";
-	case VDP_REASON_BOUNCE_NO_SWIOTLB: return "bounce-no-swiotlb";
-	default: return "?";
+#define VDP_REASON_STRINGS(name, camel, value, token, text, advice) \
+	case VDP_REASON_##name: return {token, text, advice};
+	VDP_REASONS(VDP_REASON_STRINGS)
+#undef VDP_REASON_STRINGS
+	default: return {"?", "?", "?"};
 	}
+}
+
+const char *vdp_reason_token(vdp_u8 reason)
+{
+	return reason_strings(reason).token;
 }
 
 const char *vdp_reason_text(vdp_u8 reason)
 {
-	switch (reason) {
-	case VDP_REASON_STOCK_ACCESS_PLATFORM:
-		return "The device offers VIRTIO_F_ACCESS_PLATFORM, so upstream uses the DMA API.";
-	case VDP_REASON_STOCK_QUIRK:
-		return "The device lacks VIRTIO_F_ACCESS_PLATFORM, so upstream bypasses the DMA API and passes physical addresses.";
-	case VDP_REASON_STOCK_XEN:
-		return "The device lacks VIRTIO_F_ACCESS_PLATFORM but this is a Xen guest, so upstream uses the DMA API.";
-	case VDP_REASON_RESTRICTED_MEM:
-		return "This guest restricts memory access and the device lacks VIRTIO_F_VERSION_1 or VIRTIO_F_ACCESS_PLATFORM, so upstream refuses it.";
-	case VDP_REASON_RULE_AUTO:
-		return "A rule asked for the stock upstream behaviour.";
-	case VDP_REASON_RULE_DMA:
-		return "A rule asked for the DMA API as the platform provides it.";
-	case VDP_REASON_RULE_DIRECT:
-		return "A rule asked for the DMA API with an untranslated direct mapping.";
-	case VDP_REASON_RULE_PHYSICAL:
-		return "A rule asked to bypass the DMA API and pass physical addresses.";
-	case VDP_REASON_RULE_REFUSE:
-		return "A rule asked to refuse the device.";
-	case VDP_REASON_UNSAFE_TRANSLATING_NO_BIT33:
-		return "The DMA API would hand out IOMMU addresses to a device that ignores the IOMMU, so the rule was not applied.";
-	case VDP_REASON_UNSAFE_DIRECT_BIT33_TRANSLATING:
-		return "The device is translated by the IOMMU, so a direct mapping would be wrong and the rule was not applied.";
-	case VDP_REASON_UNSAFE_NO_DIRECT_PATH:
-		return "The DMA device sits behind a translating IOMMU and no direct path can be installed for it (this platform has none, or its driver keeps mappings past its remove), so the rule was not applied.";
-	case VDP_REASON_UNSAFE_PHYSICAL_RESTRICTED:
-		return "This guest restricts memory access, so physical addresses are never used and the rule was not applied.";
-	case VDP_REASON_UNSAFE_XEN:
-		return "Xen guests need the DMA API's translation, so the rule was not applied.";
-	case VDP_REASON_ALREADY_BOUND:
-		return "The device was bound before the policy was loaded and is left untouched.";
-	case VDP_REASON_UNSAFE_PHYSICAL_BIT33_TRANSLATING:
-		return "The device offers VIRTIO_F_ACCESS_PLATFORM behind a translating IOMMU: withheld, it would get addresses it cannot use unless it refuses, so the rule was not applied.";
-	case VDP_REASON_UNSAFE_PHYSICAL_SECURE:
-		return "This is a secure or memory-encrypted guest: the device cannot reach private memory by physical address, so the rule was not applied.";
-	case VDP_REASON_RESTRICTED_BOUNCE:
-		return "This guest restricts memory access and a rule opted in (restricted=bounce): the device is driven through the direct DMA API, every buffer bounced through SWIOTLB.";
-	case VDP_REASON_BOUNCE_LEGACY:
-		return "The rule's restricted=bounce does not apply: the device lacks VIRTIO_F_VERSION_1, which cannot be faked, so upstream's refusal stands.";
-	case VDP_REASON_BOUNCE_DEVICE_TYPE:
-		return "The rule's restricted=bounce does not apply: the driver of this device type hands it guest memory outside the DMA API, which bouncing cannot cover, so upstream's refusal stands.";
-	case VDP_REASON_BOUNCE_SHM_REGION:
-		return "The rule's restricted=bounce does not apply: the device exposes a shared-memory region, which its driver maps outside the DMA API, so upstream's refusal stands.";
-	case VDP_REASON_BOUNCE_NO_SWIOTLB:
-		return "The rule's restricted=bounce does not apply: the DMA device's mappings are not forced through SWIOTLB, so the device would reach private memory and upstream's refusal stands.";
-	default:
-		return "?";
-	}
+	return reason_strings(reason).text;
+}
+
+const char *vdp_reason_advice(vdp_u8 reason)
+{
+	return reason_strings(reason).advice;
 }
 
 const char *vdp_transport_name(vdp_u8 transport)

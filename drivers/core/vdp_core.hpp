@@ -45,28 +45,9 @@ enum class Path : vdp_u8 {
 	Physical = VDP_PATH_PHYSICAL,
 };
 enum class Reason : vdp_u8 {
-	StockAccessPlatform = VDP_REASON_STOCK_ACCESS_PLATFORM,
-	StockQuirk = VDP_REASON_STOCK_QUIRK,
-	StockXen = VDP_REASON_STOCK_XEN,
-	RestrictedMem = VDP_REASON_RESTRICTED_MEM,
-	RuleAuto = VDP_REASON_RULE_AUTO,
-	RuleDma = VDP_REASON_RULE_DMA,
-	RuleDirect = VDP_REASON_RULE_DIRECT,
-	RulePhysical = VDP_REASON_RULE_PHYSICAL,
-	RuleRefuse = VDP_REASON_RULE_REFUSE,
-	UnsafeTranslatingNoBit33 = VDP_REASON_UNSAFE_TRANSLATING_NO_BIT33,
-	UnsafeDirectBit33Translating = VDP_REASON_UNSAFE_DIRECT_BIT33_TRANSLATING,
-	UnsafeNoDirectPath = VDP_REASON_UNSAFE_NO_DIRECT_PATH,
-	UnsafePhysicalRestricted = VDP_REASON_UNSAFE_PHYSICAL_RESTRICTED,
-	UnsafeXen = VDP_REASON_UNSAFE_XEN,
-	UnsafePhysicalBit33Translating = VDP_REASON_UNSAFE_PHYSICAL_BIT33_TRANSLATING,
-	UnsafePhysicalSecure = VDP_REASON_UNSAFE_PHYSICAL_SECURE,
-	AlreadyBound = VDP_REASON_ALREADY_BOUND,
-	RestrictedBounce = VDP_REASON_RESTRICTED_BOUNCE,
-	BounceLegacy = VDP_REASON_BOUNCE_LEGACY,
-	BounceDeviceType = VDP_REASON_BOUNCE_DEVICE_TYPE,
-	BounceShmRegion = VDP_REASON_BOUNCE_SHM_REGION,
-	BounceNoSwiotlb = VDP_REASON_BOUNCE_NO_SWIOTLB,
+#define VDP_REASON_CLASS(name, camel, value, token, text, advice) camel = VDP_REASON_##name,
+	VDP_REASONS(VDP_REASON_CLASS)
+#undef VDP_REASON_CLASS
 };
 
 // Not every translation unit uses it (W=1 has -Wunused-const-variable=2).

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vdp-agent: loops that run at the same time on different CPUs, and the
- * kernel log check that follows them.
+ * vdp-agent: loops that run at the same time on different CPUs (the
+ * kernel log check that follows them, clean-log, is in klog.c).
  *
  *   loop NAME cpu=N [pause=MS] OP [ARGS...]
  *                                  declares a loop (not started yet); pause:
@@ -9,10 +9,6 @@
  *   churn SECONDS                  runs every declared loop, each in its own
  *                                  process pinned to its CPU, for SECONDS;
  *                                  then one check per loop
- *   clean-log [except=TEXT]        the whole kernel log has no report of a
- *                                  kernel bug (WARN, BUG, KASAN, KCSAN,
- *                                  UBSAN, lockdep, RCU stall, soft lockup,
- *                                  hung task, ...)
  *
  * OPs, each repeated until the time is up:
  *   io TAG            check the data on the disk, write the next generation,
@@ -364,7 +360,7 @@ static void loop_body(struct loop *l, long deadline)
 /* ------------------------------------------------------------------ */
 
 /* loop NAME [cpu=N] [pause=MS] OP [ARGS...] */
-void step_loop(char **tok, int n)
+void step_loop(char **tok, int n, const char *line)
 {
 	struct loop *l;
 	const char *cpu = kv(tok, n, "cpu"), *pause = kv(tok, n, "pause");
@@ -403,7 +399,7 @@ void step_loop(char **tok, int n)
 }
 
 /* churn SECONDS: every declared loop at once, one check per loop. */
-void step_churn(char **tok, int n)
+void step_churn(char **tok, int n, const char *line)
 {
 	long secs = n > 1 ? strtol(tok[1], NULL, 0) : 30;
 	long start = now_ms(), deadline = start + secs * 1000, hard;
@@ -488,46 +484,4 @@ void step_churn(char **tok, int n)
 	diag("churn: %ld ms", now_ms() - start);
 	nloops = 0;
 	settle(SETTLE_TIMEOUT_MS);
-}
-
-/* What the kernel prints when it finds a bug in itself. */
-static const char *const bug_marks[] = {
-	"WARNING:", "BUG:", "UBSAN:", "Oops", "Kernel panic",
-	"general protection fault", "detected stall", "self-detected stall",
-	"blocked for more than", "soft lockup", "hard LOCKUP",
-	"possible circular locking", "possible recursive locking",
-	"inconsistent lock state", "suspicious RCU usage", "bad unlock balance",
-	"ODEBUG:", "refcount_t:", "list_add corruption", "list_del corruption",
-	"sleeping function called from invalid context", "scheduling while atomic",
-};
-
-struct bug_scan {
-	const char *except;
-	int hits;
-};
-
-static void bug_line(const char *m, void *ctx)
-{
-	struct bug_scan *b = ctx;
-	size_t i;
-
-	if (b->except && strstr(m, b->except))
-		return;
-	for (i = 0; i < sizeof(bug_marks) / sizeof(bug_marks[0]); i++)
-		if (strstr(m, bug_marks[i])) {
-			if (b->hits++ < 10)
-				diag("kernel log: %s", m);
-			return;
-		}
-}
-
-/* clean-log [except=TEXT] */
-void step_clean_log(char **tok, int n)
-{
-	unsigned long long seq = 0;
-	struct bug_scan b = { kv(tok, n, "except"), 0 };
-
-	kmsg_scan(&seq, bug_line, &b);
-	tap(!b.hits, "kernel log since boot: no kernel bug report (WARN, BUG, KASAN, lockdep, RCU stall, lockup, hung task): %d found",
-	    b.hits);
 }

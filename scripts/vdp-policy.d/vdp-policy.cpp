@@ -22,7 +22,7 @@
 #include <sys/utsname.h>
 
 #include "virtio_dma_policy.h"
-#include "glue_messages.h" // generated from drivers/vdp_rules.c
+#include "../../drivers/vdp_messages.h" // the glue's own formats
 
 namespace {
 
@@ -213,16 +213,6 @@ std::string feat_str(const vdp_features &f)
 		}
 	}
 	return bits.empty() ? s : s + " (" + bits + ")";
-}
-
-vdp_features feat_and_not(const vdp_features &a, const vdp_features &b)
-{
-	return vdp_features{{a.w[0] & ~b.w[0], a.w[1] & ~b.w[1]}};
-}
-
-vdp_features feat_or(const vdp_features &a, const vdp_features &b)
-{
-	return vdp_features{{a.w[0] | b.w[0], a.w[1] | b.w[1]}};
 }
 
 // A value of a rule key, interpreted by the module's own parser: parse
@@ -444,7 +434,7 @@ int module_table(const std::string &value, vdp_u8 bounce, vdp_table *t)
 	const size_t len = strnlen(text, VDP_MAX_TEXT);
 
 	if (len >= VDP_MAX_TEXT) {
-		std::fprintf(stderr, VDP_GLUE_PREFIX VDP_GLUE_FMT_TOO_LONG, len, VDP_MAX_TEXT - 1);
+		std::fprintf(stderr, VDP_MSG_PREFIX VDP_MSG_RULES_TOO_LONG, len, VDP_MAX_TEXT - 1);
 		return 1;
 	}
 	const vdp_u32 cap = vdp_rules_count(text, len) + VDP_BUILTIN_RULES;
@@ -456,12 +446,12 @@ int module_table(const std::string &value, vdp_u8 bounce, vdp_table *t)
 		vdp_size off = 0;
 		const vdp_size near = vdp_parse_excerpt(text, len, &res, &off);
 		res.message[sizeof(res.message) - 1] = '\0';
-		std::fprintf(stderr, VDP_GLUE_PREFIX VDP_GLUE_FMT_PARSE, vdp_parse_status_name(st),
+		std::fprintf(stderr, VDP_MSG_PREFIX VDP_MSG_RULES_PARSE, vdp_parse_status_name(st),
 			     res.offset, res.rule, res.message, (int)near, text + off);
 		return 1;
 	}
 	if (vdp_append_builtin(t, bounce)) {
-		std::fprintf(stderr, VDP_GLUE_PREFIX VDP_GLUE_FMT_NO_ROOM, t->count,
+		std::fprintf(stderr, VDP_MSG_PREFIX VDP_MSG_RULES_NO_ROOM, t->count,
 			     static_cast<vdp_u32>(bounce));
 		return 1;
 	}
@@ -511,75 +501,6 @@ std::string format_user_rules(const vdp_table &t)
 // Reasons: meaning (the core's sentence) and what to do
 // ------------------------------------------------------------------
 
-static_assert(VDP_REASON_COUNT == 22,
-	      "a reason was added or removed: update reason_advice() and README.md");
-
-const char *reason_advice(vdp_u8 reason)
-{
-	switch (reason) {
-	case VDP_REASON_STOCK_ACCESS_PLATFORM:
-	case VDP_REASON_STOCK_QUIRK:
-	case VDP_REASON_STOCK_XEN:
-		return "Nothing: no rule matched, the kernel behaves as without the module. "
-		       "If a rule was meant to match, compare the device's columns in "
-		       "`devices` with the rule (`vdp-policy decide` shows the match).";
-	case VDP_REASON_RESTRICTED_MEM:
-		return "Give the device VIRTIO_F_VERSION_1 and VIRTIO_F_ACCESS_PLATFORM on the host "
-		       "(QEMU: `disable-legacy=on,iommu_platform=on`); no rule can override this.";
-	case VDP_REASON_RULE_AUTO:
-	case VDP_REASON_RULE_DMA:
-	case VDP_REASON_RULE_DIRECT:
-	case VDP_REASON_RULE_PHYSICAL:
-	case VDP_REASON_RULE_REFUSE:
-	case VDP_REASON_RESTRICTED_BOUNCE:
-		return "Nothing: the rule was applied. If the device misbehaves, try `mode=audit` "
-		       "or remove the rule and reprobe the device.";
-	case VDP_REASON_UNSAFE_TRANSLATING_NO_BIT33:
-		return "Use `action=direct` (untranslated DMA API), or put the device in an identity "
-		       "IOMMU domain, or give it `iommu_platform=on` on the host.";
-	case VDP_REASON_UNSAFE_DIRECT_BIT33_TRANSLATING:
-		return "The device really is translated: keep `auto` (or `dma`); use `direct` only for "
-		       "devices whose host ignores the IOMMU (no bit 33).";
-	case VDP_REASON_UNSAFE_NO_DIRECT_PATH:
-		return "This arch/kernel cannot make the DMA API direct for the device, its driver "
-		       "keeps mappings past its remove (`vdp-policy decide` names it), or installing "
-		       "it failed (see the kernel log): disable the IOMMU for it (identity domain, "
-		       "`iommu.passthrough=1`) or give it `iommu_platform=on`.";
-	case VDP_REASON_UNSAFE_PHYSICAL_RESTRICTED:
-		return "Confidential/restricted guests must bounce through the DMA API: use `dma` or "
-		       "`direct` (with bit 33 on the host) instead of `physical`.";
-	case VDP_REASON_UNSAFE_XEN:
-		return "Xen guests need the DMA API: keep `auto` or use `dma`.";
-	case VDP_REASON_UNSAFE_PHYSICAL_BIT33_TRANSLATING:
-		return "The device is translated by the IOMMU: keep `auto`. For physical addresses, "
-		       "turn its translation off (identity domain, or `iommu_platform=off` on the host).";
-	case VDP_REASON_UNSAFE_PHYSICAL_SECURE:
-		return "Secure guests must bounce through shared memory: use `dma` or `direct` "
-		       "instead of `physical`.";
-	case VDP_REASON_BOUNCE_LEGACY:
-		return "Drive the device through its modern interface: `disable-legacy=on` on the "
-		       "host (QEMU), or a modern device; a legacy device cannot run in this guest.";
-	case VDP_REASON_BOUNCE_DEVICE_TYPE:
-		return "Nothing the module can do: this driver gives the device guest memory by "
-		       "address (`vdp-policy decide` names it). Give the device "
-		       "`iommu_platform=on` on the host, or do without it in this guest.";
-	case VDP_REASON_BOUNCE_SHM_REGION:
-		return "Remove the shared-memory region on the host (virtio-fs: no DAX cache, "
-		       "`cache-size=0`; gpu: no host-visible memory), or give the device "
-		       "`iommu_platform=on`.";
-	case VDP_REASON_BOUNCE_NO_SWIOTLB:
-		return "The DMA device does not bounce: check that the guest is really confidential "
-		       "(`Memory Encryption Features active` in dmesg) or that SWIOTLB is forced "
-		       "(`swiotlb=force`).";
-	case VDP_REASON_ALREADY_BOUND:
-		return "Load the module before the virtio transports/drivers (softdep, initramfs), or "
-		       "reprobe the device: `echo virtioN > /sys/kernel/debug/virtio_dma_policy/reprobe` "
-		       "(never on a device in use).";
-	default:
-		return "?";
-	}
-}
-
 int cmd_reasons(int argc, char **argv)
 {
 	bool md = false;
@@ -593,12 +514,12 @@ int cmd_reasons(int argc, char **argv)
 		std::printf("| reason | meaning | what to do |\n|---|---|---|\n");
 		for (vdp_u8 r = 0; r < VDP_REASON_COUNT; r++)
 			std::printf("| `%s` | %s | %s |\n", vdp_reason_token(r), vdp_reason_text(r),
-				    reason_advice(r));
+				    vdp_reason_advice(r));
 		return 0;
 	}
 	for (vdp_u8 r = 0; r < VDP_REASON_COUNT; r++)
 		std::printf("%s\n    %s\n    what to do: %s\n", vdp_reason_token(r), vdp_reason_text(r),
-			    reason_advice(r));
+			    vdp_reason_advice(r));
 	return 0;
 }
 
@@ -606,22 +527,23 @@ int cmd_reasons(int argc, char **argv)
 // decide
 // ------------------------------------------------------------------
 
+// The running machine's arch by the core's names; uname's spelling where
+// it differs from the grammar's.
 vdp_u8 host_arch()
 {
+	static const struct {
+		const char *machine, *arch;
+	} aliases[] = {{"ppc64le", "ppc64"}, {"aarch64", "arm64"}, {"s390x", "s390"}};
 	struct utsname u;
 	if (uname(&u))
 		return VDP_ARCH_OTHER;
-	const std::string m = u.machine;
-	if (m == "x86_64")
-		return VDP_ARCH_X86_64;
-	if (m == "ppc64" || m == "ppc64le")
-		return VDP_ARCH_PPC64;
-	if (m == "sparc64")
-		return VDP_ARCH_SPARC64;
-	if (m == "aarch64" || m == "arm64")
-		return VDP_ARCH_ARM64;
-	if (m == "s390x")
-		return VDP_ARCH_S390;
+	std::string m = u.machine;
+	for (const auto &a : aliases)
+		if (m == a.machine)
+			m = a.arch;
+	for (vdp_u8 a = 0; a < VDP_ARCH_COUNT; a++)
+		if (m == vdp_arch_name(a) && a != VDP_ARCH_UM)
+			return a;
 	return VDP_ARCH_OTHER;
 }
 
@@ -635,14 +557,10 @@ bool parse_gen(const std::string &s, vdp_u8 *gen)
 	unsigned major = 0, minor = 0;
 	if (std::sscanf(s.c_str(), "%u.%u", &major, &minor) != 2)
 		return false;
-	if (major > 6)
-		*gen = VDP_GEN_7;
-	else if (major == 6 && minor >= 4)
-		*gen = VDP_GEN_6_12;
-	else if (major == 6 && minor >= 1)
-		*gen = VDP_GEN_6_1;
-	else
+	const vdp_u8 g = vdp_gen_of_version(major, minor);
+	if (g >= VDP_GEN_COUNT)
 		return false; // the module supports 6.1 and newer
+	*gen = g;
 	return true;
 }
 
@@ -904,22 +822,12 @@ int cmd_decide(int argc, char **argv)
 	vdp_decision d;
 	vdp_decide(t, &dev, &plat, &dma, mode, &d);
 
-	// the name of the id, if the grammar has one: the core prints an id=
-	// rule with it ("id=block,action=auto"), else with the number
-	char id_name[32] = "";
-	{
-		vdp_rule r{};
-		char text[64];
-		r.match = VDP_MATCH_ID;
-		r.device_id = dev.device_id;
-		vdp_format_rule(&r, text, sizeof(text));
-		const char *v = text + 3, *e = std::strchr(v, ',');
-		if (e && (*v < '0' || *v > '9'))
-			std::snprintf(id_name, sizeof(id_name), "%.*s", (int)(e - v), v);
-	}
+	// the name of the id, if the grammar has one
+	const char *id_name = vdp_device_id_name(dev.device_id);
 
 	std::printf("device      %s id=%u%s%s%s transport=%s parent=%s vendor=0x%x",
-		    dev.name, dev.device_id, *id_name ? " (" : "", id_name, *id_name ? ")" : "",
+		    dev.name, dev.device_id, id_name ? " (" : "", id_name ? id_name : "",
+		    id_name ? ")" : "",
 		    vdp_transport_name(dev.transport), dev.bus[0] ? dev.bus : "-", dev.vendor_id);
 	if (dev.is_pci)
 		std::printf(" pci=%04x:%04x subsys=%04x:%04x%s", dev.pci_vendor, dev.pci_device,
@@ -951,12 +859,9 @@ int cmd_decide(int argc, char **argv)
 		    d.edits ? "yes" : "no", feat_hex(d.driver_set).c_str(),
 		    feat_hex(d.driver_clear).c_str(), feat_hex(d.device_hide).c_str(),
 		    d.install_direct_path);
-	// What the glue does with it (drivers/vdp_hook.c): the edits only
-	// when it hooks the device (enforce mode and something to edit).
-	const bool hooked = !d.audit && d.edits;
-	vdp_features sees = dev.offered;
-	if (hooked)
-		sees = feat_or(feat_and_not(dev.offered, d.driver_clear), d.driver_set);
+	// What the glue does with it: the edits only when it hooks the device.
+	const bool hooked = vdp_decision_hooks(&d);
+	const vdp_features sees = hooked ? vdp_feat_driver_view(&dev.offered, &d) : dev.offered;
 	if (!d.err)
 		std::printf("driver sees %s\n", feat_str(sees).c_str());
 	if (have_drv && !d.err) {
@@ -965,11 +870,11 @@ int cmd_decide(int argc, char **argv)
 		std::printf("negotiated  %s (predicted, before the driver's validate())\n",
 			    feat_str(neg).c_str());
 		std::printf("device gets %s (finalize_features)\n",
-			    feat_str(hooked ? feat_and_not(neg, d.device_hide) : neg).c_str());
+			    feat_str(hooked ? vdp_feat_and_not(&neg, &d.device_hide) : neg).c_str());
 	}
 	char rule_buf[16];
 	std::snprintf(rule_buf, sizeof(rule_buf), "%d", d.rule);
-	std::printf("kernel log  " VDP_GLUE_FMT_DECISION,
+	std::printf("kernel log  " VDP_MSG_DECISION,
 		    d.audit ? "audit:" : "", vdp_verdict_name(d.verdict), vdp_path_name(d.path),
 		    vdp_reason_token(d.reason), d.rule < 0 ? "-" : rule_buf,
 		    dev.bus[0] ? dev.bus : "-");

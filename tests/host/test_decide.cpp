@@ -674,16 +674,13 @@ TEST(Names, ExactSpellings)
 	const char *paths[] = {"none", "dma-api-iommu", "dma-api-direct", "physical"};
 	for (unsigned i = 0; i < VDP_PATH_COUNT; i++)
 		EXPECT_STREQ(vdp_path_name(i), paths[i]);
-	const char *reasons[] = {"stock-access-platform", "stock-quirk", "stock-xen",
-				 "restricted-memory", "rule-auto", "rule-dma", "rule-direct",
-				 "rule-physical", "rule-refuse", "unsafe-translating-no-bit33",
-				 "unsafe-direct-bit33-translating", "unsafe-no-direct-path",
-				 "unsafe-physical-restricted", "unsafe-xen", "already-bound",
-				 "unsafe-physical-bit33-translating", "unsafe-physical-secure",
-				 "restricted-bounce", "bounce-legacy", "bounce-device-type",
-				 "bounce-shm-region", "bounce-no-swiotlb"};
-	for (unsigned i = 0; i < VDP_REASON_COUNT; i++)
-		EXPECT_STREQ(vdp_reason_token(i), reasons[i]);
+	// The reasons' names come from their list: each value has its token.
+#define VDP_REASON_EXPECT(name, camel, value, token, text, advice) \
+	EXPECT_STREQ(vdp_reason_token(VDP_REASON_##name), token);          \
+	EXPECT_STREQ(vdp_reason_text(VDP_REASON_##name), text);            \
+	EXPECT_STREQ(vdp_reason_advice(VDP_REASON_##name), advice);
+	VDP_REASONS(VDP_REASON_EXPECT)
+#undef VDP_REASON_EXPECT
 	const char *actions[] = {"auto", "dma", "direct", "physical", "refuse"};
 	for (unsigned i = 0; i < VDP_ACTION_COUNT; i++)
 		EXPECT_STREQ(vdp_action_name(i), actions[i]);
@@ -724,12 +721,20 @@ TEST(Table, BuiltinCount)
 TEST(Names, ReasonTextsAreSentences)
 {
 	for (unsigned i = 0; i < VDP_REASON_COUNT; i++) {
-		std::string t = vdp_reason_text(i);
-		ASSERT_GT(t.size(), 10u);
-		EXPECT_TRUE(std::isupper(static_cast<unsigned char>(t[0]))) << t;
-		EXPECT_EQ(t.back(), '.') << t;
-		EXPECT_EQ(t.find('\n'), std::string::npos);
+		for (std::string t : {vdp_reason_text(i), vdp_reason_advice(i)}) {
+			ASSERT_GT(t.size(), 10u);
+			EXPECT_TRUE(std::isupper(static_cast<unsigned char>(t[0]))) << t;
+			EXPECT_EQ(t.back(), '.') << t;
+			EXPECT_EQ(t.find('\n'), std::string::npos);
+		}
+		const std::string tok = vdp_reason_token(i);
+		EXPECT_EQ(tok.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-"),
+			  std::string::npos)
+			<< tok;
 	}
+	// advice may be shared (every applied rule: nothing to do)
+	for (unsigned v = VDP_REASON_COUNT; v < 256; v++)
+		EXPECT_STREQ(vdp_reason_advice(static_cast<vdp_u8>(v)), "?");
 }
 
 TEST(Decide, NoDirectTable)

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio_dma_policy's direct path on x86_64 with iommu-dma (intel-iommu,
+ * amd-iommu); its facts are generic.c's.
+ *
+ * The direct path takes the function
+ * out of iommu-dma: 6.1 clears dev->dma_ops (iommu_dma_ops, set by the
+ * IOMMU driver's probe_finalize), 6.11+ clears the dma_iommu flag (set by
+ * the IOMMU core), so that the DMA API goes to dma-direct.  Only when no
+ * global arch ops (GART, Xen) would take over.  saved[0]: the dma_iommu
+ * flag, saved[1]: the dma_ops pointer (restore puts back the one the
+ * running kernel uses).
+ */
+#include "../vdp.h"
+
+/*
+ * x86's global DMA ops (GART, Xen), which would take over from iommu-dma:
+ * always declared in 6.1 (CONFIG_DMA_OPS), from 6.12 only where such ops
+ * can exist (CONFIG_ARCH_HAS_DMA_OPS, selected by GART_IOMMU or XEN).
+ */
+static bool vdp_x86_global_dma_ops(void)
+{
+#if defined(CONFIG_DMA_OPS) || defined(CONFIG_ARCH_HAS_DMA_OPS)
+	return dma_ops;
+#else
+	return false;
+#endif
+}
+
+bool vdp_arch_direct_possible(struct device *dev)
+{
+	struct iommu_domain *dom = iommu_get_domain_for_dev(dev);
+
+	if (!dom || !iommu_is_dma_domain(dom) || vdp_x86_global_dma_ops())
+		return false;
+	return vdp_compat_uses_iommu_dma(dev);
+}
+
+/* saved[0]: the dma_iommu flag, saved[1]: the dma_ops pointer */
+bool vdp_arch_dma_read(struct device *dev, struct vdp_dma_state *st)
+{
+	st->saved[0] = vdp_compat_dev_dma_iommu(dev);
+	st->saved[1] = (uintptr_t)get_dma_ops(dev);
+	return true;
+}
+
+/* "iommu" (iommu-dma: dma_ops on 6.1, the dma_iommu flag from 6.11) or "direct" */
+void vdp_arch_dma_format(const struct vdp_dma_state *st, char *buf,
+			 size_t size)
+{
+	snprintf(buf, size, "%s", st->saved[0] || st->saved[1] ? "iommu" : "direct");
+}
+
+void vdp_arch_direct_apply(struct device *dev)
+{
+	vdp_compat_set_iommu_dma(dev, false, NULL);
+}
+
+bool vdp_arch_direct_intact(struct device *dev)
+{
+	return !get_dma_ops(dev) && !vdp_compat_dev_dma_iommu(dev);
+}
+
+void vdp_arch_direct_restore(struct device *dev,
+			     const struct vdp_dma_state *st)
+{
+	vdp_compat_set_iommu_dma(dev, st->saved[0],
+				 (const struct dma_map_ops *)(uintptr_t)st->saved[1]);
+}

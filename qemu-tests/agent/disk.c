@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vdp-agent: the disks (and other virtio devices) the plan declares: the
+ * virtio device behind each one's PCI function, its status, block device,
+ * driver and features, and waiting for their probes to end (settle).
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "agent.h"
+
+struct disk disks[MAX_DISKS];
+int ndisks;
+
+struct disk *disk_by_tag(const char *tag)
+{
+	int i;
+
+	for (i = 0; i < ndisks; i++)
+		if (!strcmp(disks[i].tag, tag))
+			return &disks[i];
+	return NULL;
+}
+
+/* Finds the virtio device whose parent is d->pci. */
+int disk_find(struct disk *d)
+{
+	DIR *dir = opendir("/sys/bus/virtio/devices");
+	struct dirent *e;
+	int found = 0;
+
+	d->vdev[0] = 0;
+	if (!dir)
+		return 0;
+	while ((e = readdir(dir))) {
+		char link[512], path[300], *last, *parent;
+		ssize_t n;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/bus/virtio/devices/%s", e->d_name);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n <= 0)
+			continue;
+		link[n] = 0;
+		last = strrchr(link, '/');
+		if (!last)
+			continue;
+		*last = 0;
+		parent = strrchr(link, '/');
+		parent = parent ? parent + 1 : link;
+		if (!strcmp(parent, d->pci)) {
+			snprintf(d->vdev, sizeof(d->vdev), "%s", e->d_name);
+			found = 1;
+			break;
+		}
+	}
+	closedir(dir);
+	return found;
+}
+
+unsigned long disk_status(struct disk *d)
+{
+	char p[128], b[64];
+
+	snprintf(p, sizeof(p), "/sys/bus/virtio/devices/%s/status", d->vdev);
+	if (read_file(p, b, sizeof(b)) <= 0)
+		return 0;
+	return strtoul(b, NULL, 0);
+}
+
+/* Name of the block device (vdX) of a disk, or "" */
+void disk_blk(struct disk *d, char *out, size_t sz)
+{
+	char p[128];
+	DIR *dir;
+	struct dirent *e;
+
+	out[0] = 0;
+	snprintf(p, sizeof(p), "/sys/bus/virtio/devices/%s/block", d->vdev);
+	dir = opendir(p);
+	if (!dir)
+		return;
+	while ((e = readdir(dir)))
+		if (e->d_name[0] != '.') {
+			snprintf(out, sz, "%s", e->d_name);
+			break;
+		}
+	closedir(dir);
+}
+
+int disk_bound(struct disk *d)
+{
+	char p[128];
+
+	snprintf(p, sizeof(p), "/sys/bus/virtio/devices/%s/driver", d->vdev);
+	return exists(p);
+}
+
+/* Feature bit of the driver-visible (negotiated) feature string. */
+int disk_feature(struct disk *d, int bit, char *all, size_t allsz)
+{
+	char p[128], b[256];
+	long n;
+
+	snprintf(p, sizeof(p), "/sys/bus/virtio/devices/%s/features", d->vdev);
+	n = read_file(p, b, sizeof(b));
+	if (n <= 0)
+		return -1;
+	chomp(b);
+	if (all)
+		snprintf(all, allsz, "%s", b);
+	if (bit >= (int)strlen(b))
+		return 0;
+	return b[bit] == '1';
+}
+
+/* Is the disk's device still missing or its probe still running? */
+int disk_pending(struct disk *d)
+{
+	unsigned long st;
+	char blk[32];
+
+	if (!d->vdev[0] && !disk_find(d))
+		return 1;
+	st = disk_status(d);
+	if (d->nodisk) {
+		char p[128];
+
+		/* pending only while its driver is there to probe it */
+		snprintf(p, sizeof(p), "/sys/bus/virtio/drivers/%s", d->driver);
+		return exists(p) && !(st & (VIRTIO_S_DRIVER_OK | VIRTIO_S_FAILED));
+	}
+	if (!(st & (VIRTIO_S_DRIVER_OK | VIRTIO_S_FAILED)))
+		return 1;
+	if (!(st & VIRTIO_S_DRIVER_OK))
+		return 0;
+	disk_blk(d, blk, sizeof(blk));
+	return !blk[0];
+}
+
+/*
+ * Waits until every disk's device exists and its probe has ended.  A disk
+ * still pending at the deadline is marked stuck and not waited for again
+ * (its checks fail: a stuck probe never looks like a clean failure), so
+ * one hung probe costs one timeout, not one per later step.
+ */
+void settle(long timeout_ms)
+{
+	settle_only(NULL, timeout_ms);
+}
+
+/* settle() for one disk (tag), or every disk (NULL or "all"). */
+void settle_only(const char *tag, long timeout_ms)
+{
+	long deadline = now_ms() + timeout_ms;
+	int i, pending;
+
+#define SETTLE_WANTS(d) (!(d)->stuck && !(d)->nowait && \
+			 (!tag || !strcmp(tag, "all") || !strcmp(tag, (d)->tag)))
+	do {
+		pending = 0;
+		for (i = 0; i < ndisks; i++)
+			if (SETTLE_WANTS(&disks[i]) && disk_pending(&disks[i]))
+				pending++;
+		if (!pending)
+			return;
+		sleep_ms(50);
+	} while (now_ms() < deadline);
+	for (i = 0; i < ndisks; i++) {
+		if (SETTLE_WANTS(&disks[i]) && disk_pending(&disks[i])) {
+			disks[i].stuck = 1;
+			diag("settle: disk %s still probing after %ld ms: marked stuck",
+			     disks[i].tag, timeout_ms);
+		}
+	}
+#undef SETTLE_WANTS
+}

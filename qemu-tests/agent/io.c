@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vdp-agent: the data on the disks: the pattern each generation of a disk
+ * holds (the host side writes and verifies the same one), the I/O child of
+ * the check step that reads it and writes the next generation, and the
+ * bench step's timed reads.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "agent.h"
+
+/* ------------------------------------------------------------------ */
+/* Data pattern (shared with the host side)                            */
+/* ------------------------------------------------------------------ */
+
+static uint64_t fnv1a(const char *s, uint64_t h)
+{
+	if (!h)
+		h = 0xcbf29ce484222325ull;
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+/* Pattern of generation gen of disk tag in scenario scen. */
+void pattern_fill(unsigned char *buf, size_t len, const char *scen,
+		  const char *tag, int gen)
+{
+	char g[16];
+	uint64_t x;
+	size_t i;
+
+	snprintf(g, sizeof(g), "/%d", gen);
+	x = fnv1a(g, fnv1a(tag, fnv1a("/", fnv1a(scen, 0))));
+	if (!x)
+		x = 1;
+	for (i = 0; i + 8 <= len; i += 8) {
+		int b;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		/* little-endian bytes whatever the CPU: the host (x86) and
+		 * a big-endian guest (sparc64) must agree on the pattern */
+		for (b = 0; b < 8; b++)
+			buf[i + b] = (unsigned char)(x >> (8 * b));
+	}
+	for (; i < len; i++)
+		buf[i] = (unsigned char)i;
+}
+
+/* ------------------------------------------------------------------ */
+/* I/O check                                                           */
+/* ------------------------------------------------------------------ */
+
+static int cmp_report(int msgfd, const char *what, const unsigned char *got,
+		      const unsigned char *want, size_t len)
+{
+	size_t i, bad = 0, first = (size_t)-1;
+
+	for (i = 0; i < len; i++)
+		if (got[i] != want[i]) {
+			if (first == (size_t)-1)
+				first = i;
+			bad++;
+		}
+	if (!bad)
+		return 0;
+	msgf(msgfd, "%s: %zu of %zu bytes differ, first at offset %zu (got %02x want %02x)",
+	     what, bad, len, first, got[first], want[first]);
+	return 1;
+}
+
+/* exit: 0 ok, 1 host pattern differs, 2 readback differs, 3 I/O error */
+int io_child(void *a, int msgfd)
+{
+	struct io_arg *ia = a;
+	unsigned char *buf, *want;
+	size_t off;
+	int fd;
+
+	if (posix_memalign((void **)&buf, 4096, IO_SIZE) ||
+	    posix_memalign((void **)&want, 4096, IO_SIZE)) {
+		msgf(msgfd, "out of memory");
+		return 3;
+	}
+	fd = open(ia->dev, O_RDWR | O_DIRECT | O_CLOEXEC);
+	if (fd < 0) {
+		msgf(msgfd, "open %s: %s", ia->dev, errname(errno));
+		return 3;
+	}
+	/* 1: what the host (or the previous check) wrote must be there */
+	for (off = 0; off < IO_SIZE; off += IO_CHUNK)
+		if (pread(fd, buf + off, IO_CHUNK, IO_OFFSET + off) != IO_CHUNK) {
+			msgf(msgfd, "read at %zu: %s", off, errname(errno));
+			return 3;
+		}
+	pattern_fill(want, IO_SIZE, scen_name, ia->d->tag, ia->gen);
+	if (cmp_report(msgfd, "data from the host", buf, want, IO_SIZE))
+		return 1;
+	/* 2: write the next generation, read it back from the device */
+	pattern_fill(want, IO_SIZE, scen_name, ia->d->tag, ia->gen + 1);
+	for (off = 0; off < IO_SIZE; off += IO_CHUNK)
+		if (pwrite(fd, want + off, IO_CHUNK, IO_OFFSET + off) != IO_CHUNK) {
+			msgf(msgfd, "write at %zu: %s", off, errname(errno));
+			return 3;
+		}
+	if (fdatasync(fd) < 0) {
+		msgf(msgfd, "fdatasync: %s", errname(errno));
+		return 3;
+	}
+	memset(buf, 0, IO_SIZE);
+	for (off = 0; off < IO_SIZE; off += IO_CHUNK)
+		if (pread(fd, buf + off, IO_CHUNK, IO_OFFSET + off) != IO_CHUNK) {
+			msgf(msgfd, "read back at %zu: %s", off, errname(errno));
+			return 3;
+		}
+	if (cmp_report(msgfd, "read back", buf, want, IO_SIZE))
+		return 2;
+	close(fd);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Bench                                                               */
+/* ------------------------------------------------------------------ */
+
+struct bench_arg { char dev[64]; long mib; };
+#define BENCH_COUNT_MIB 16 /* the counting read of a bench step */
+
+/* Sequential O_DIRECT read; prints MiB/s * 100 as the message. */
+static int bench_child(void *a, int msgfd)
+{
+	struct bench_arg *b = a;
+	unsigned char *buf;
+	long long t0, t1;
+	long done = 0;
+	int fd;
+
+	if (posix_memalign((void **)&buf, 4096, 1 << 20))
+		return 3;
+	fd = open(b->dev, O_RDONLY | O_DIRECT | O_CLOEXEC);
+	if (fd < 0)
+		return 3;
+	t0 = now_us();
+	while (done < b->mib) {
+		if (pread(fd, buf, 1 << 20, (off_t)done << 20) != 1 << 20)
+			return 3;
+		done++;
+	}
+	t1 = now_us();
+	msgf(msgfd, "%lld", t1 - t0);
+	close(fd);
+	return 0;
+}
+
+/* bench <label> <tag> <MiB>: one measurement; figures only */
+void step_bench(char **tok, int n, const char *line)
+{
+	struct disk *d;
+	struct bench_arg b;
+	char blk[32], msg[64];
+	struct tcount tc;
+	long bounces, maps, lost;
+	int rc;
+
+	if (n < 4 || !(d = disk_by_tag(tok[2]))) {
+		tap(0, "bench: usage bench <label> <disk> <MiB>");
+		return;
+	}
+	if (!d->vdev[0])
+		disk_find(d);
+	disk_blk(d, blk, sizeof(blk));
+	if (!blk[0]) {
+		tap(0, "bench %s: disk %s has no block device", tok[1], d->tag);
+		return;
+	}
+	snprintf(b.dev, sizeof(b.dev), "/dev/%s", blk);
+	b.mib = strtol(tok[3], NULL, 0);
+	/*
+	 * The timed read runs with the trace events off (the kprobe on
+	 * dma_map_page_attrs alone would tax every DMA API path); a short
+	 * second read with them on counts bounces and maps.
+	 */
+	trace_events(0);
+	rc = run_child(bench_child, &b, 120000, msg, sizeof(msg));
+	trace_events(1);
+	if (rc) {
+		tap(0, "bench %s: read failed%s", tok[1], rc == CHILD_TIMEOUT ? " (timeout)" : "");
+		return;
+	}
+	{
+		long long us = strtoll(msg, NULL, 10);
+		long long rate;
+		struct bench_arg cb = b;
+
+		if (us <= 0)
+			us = 1;
+		rate = (long long)b.mib * 100000000LL / us; /* MiB/s * 100 */
+		cb.mib = b.mib < BENCH_COUNT_MIB ? b.mib : BENCH_COUNT_MIB;
+		trace_clear();
+		rc = run_child(bench_child, &cb, 120000, msg, sizeof(msg));
+		trace_count(d->pci, &tc);
+		bounces = tc.bounces;
+		maps = tc.maps;
+		lost = tc.lost;
+		out("# bench %s disk=%s MiB=%ld us=%lld MiB/s=%lld.%02lld bounces=%ld maps=%ld countMiB=%ld bit33=%d%s%s",
+		    tok[1], d->tag, b.mib, us, rate / 100, rate % 100,
+		    bounces, maps, cb.mib, disk_feature(d, 33, NULL, 0),
+		    lost ? " (trace overflowed: counts are lower bounds)" : "",
+		    rc ? " (the counting read failed)" : "");
+	}
+}
