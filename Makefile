@@ -8,7 +8,7 @@
 #   make fuzz                 bounded libFuzzer run of the rule parser
 #   make bench                benchmark numbers (never pass/fail)
 #   make kunit [SAN=1]        KUnit suites under UML
-#   make qemu-test ARCH=...   QEMU boot tests (x86_64, ppc64, sparc64)
+#   make qemu-test ARCH=...   QEMU boot tests (x86_64, ppc64, sparc64, arm64)
 #   make bench-guest          in-guest throughput figures (never pass/fail)
 #   make demo                 boot a guest that shows the module's decisions
 #   make dkms-check           DKMS add/build/install/remove in private trees
@@ -24,8 +24,8 @@
 KDIR ?= /lib/modules/$(shell uname -r)/build
 SRC := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 # Kernel ARCH names for the module build; the test targets take the QEMU
-# names x86_64, ppc64 and sparc64.
-QEMU_ARCH ?= $(patsubst x86,x86_64,$(patsubst powerpc,ppc64,$(patsubst sparc,sparc64,$(or $(ARCH),x86_64))))
+# names x86_64, ppc64, sparc64 and arm64 (aarch64 alike).
+QEMU_ARCH ?= $(patsubst aarch64,arm64,$(patsubst x86,x86_64,$(patsubst powerpc,ppc64,$(patsubst sparc,sparc64,$(or $(ARCH),x86_64)))))
 export VDP_STATE := $(HOME)/.cache/virtio_dma_policy
 # Sub-makes run one job per CPU unless the caller chose -j itself.
 JOBS := $(if $(filter -j%,$(MAKEFLAGS)),,-j$(shell nproc))

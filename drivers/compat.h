@@ -68,7 +68,7 @@
 /*
  * dev->dma_iommu and <linux/iommu-dma.h> (iommu-dma without dma_map_ops)
  * are checked from 6.12 on; an older kernel that has them is merely
- * treated as having no direct path (see drivers/arch/x86.c).
+ * treated as having no direct path (see drivers/arch/iommu_dma.c).
  * In 7.1 the bool bit fields of struct device became a flag bitmap with
  * accessors (dev_dma_iommu(), dev_dma_ops_bypass(), ...); there is no
  * macro to test for it.

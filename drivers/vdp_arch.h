@@ -11,7 +11,7 @@
  *                               s390): the IOMMU API's answer
  *   the direct path:
  *     drivers/arch/powerpc.c    dma_ops_bypass
- *     drivers/arch/x86.c        x86_64 with iommu-dma
+ *     drivers/arch/iommu_dma.c  x86_64 and arm64 with iommu-dma
  *     drivers/arch/no_direct.c  every other arch: none
  *
  * Adding an arch is a file with what differs, and one line in Kbuild.

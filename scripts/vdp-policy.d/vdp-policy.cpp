@@ -39,7 +39,8 @@ const char *const kUsage =
 	"               (default: this machine's arch and kernel generation, no flags)\n"
 	"           --iommu none|identity|translating   (default none)\n"
 	"           --direct-path 0|1   (default: 1 unless translating on an arch\n"
-	"                                without a direct path, i.e. not x86_64/ppc64)\n"
+	"                                without a direct path, i.e. not\n"
+	"                                x86_64/arm64/ppc64)\n"
 	"           --mode enforce|audit   --pseries-bounce auto|on|off\n"
 	"           --driver-features 0xHEX|bits [--driver-legacy 0xHEX|bits]\n"
 	"               the driver's feature table: also predict the negotiated set\n"
@@ -805,9 +806,10 @@ int cmd_decide(int argc, char **argv)
 	parse_platform(platform_spec, &plat);
 	if (!have_direct) {
 		// As the glue: an untranslated DMA device is direct already; a
-		// translated one can be made direct on x86_64 and ppc64 only.
+		// translated one can be made direct on x86_64, arm64 (leaving
+		// iommu-dma) and ppc64 (dma_ops_bypass) only.
 		dma.direct_path = dma.iommu != VDP_IOMMU_TRANSLATING || plat.arch == VDP_ARCH_X86_64 ||
-				  plat.arch == VDP_ARCH_PPC64;
+				  plat.arch == VDP_ARCH_ARM64 || plat.arch == VDP_ARCH_PPC64;
 	}
 	vdp_features drv{}, drv_legacy{};
 	if (have_drv && !parse_features(drv_spec, &drv))

@@ -1,26 +1,34 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * virtio_dma_policy's direct path on x86_64 with iommu-dma (intel-iommu,
- * amd-iommu); its facts are generic.c's.
+ * virtio_dma_policy's direct path where the IOMMU's DMA API is iommu-dma
+ * (x86_64: intel-iommu, amd-iommu; arm64: SMMUv2/v3); the facts are
+ * generic.c's.
  *
- * The direct path takes the function
- * out of iommu-dma: 6.1 clears dev->dma_ops (iommu_dma_ops, set by the
- * IOMMU driver's probe_finalize), 6.11+ clears the dma_iommu flag (set by
- * the IOMMU core), so that the DMA API goes to dma-direct.  Only when no
- * global arch ops (GART, Xen) would take over.  saved[0]: the dma_iommu
- * flag, saved[1]: the dma_ops pointer (restore puts back the one the
- * running kernel uses).
+ * The direct path takes the PCI function out of iommu-dma, so that the
+ * DMA API goes to dma-direct (guest physical addresses, SWIOTLB where
+ * forced) while the function stays in its IOMMU domain:
+ *   6.1   clears dev->dma_ops (iommu_dma_ops: set by the IOMMU driver's
+ *         probe_finalize on x86, by arch_setup_dma_ops() ->
+ *         iommu_setup_dma_ops() on arm64, arch/arm64/mm/dma-mapping.c);
+ *   6.11+ clears the dma_iommu flag (set by the IOMMU core's
+ *         iommu_setup_dma_ops(), drivers/iommu/dma-iommu.c, on both).
+ * Never where other DMA ops would take over: x86's global ones (GART,
+ * Xen) or Xen's per-device ones (arm64: xen_setup_dma_ops()).
+ * saved[0]: the dma_iommu flag, saved[1]: the dma_ops pointer (restore
+ * puts back the one the running kernel uses).
  */
+#include <xen/xen.h>
 #include "../vdp.h"
 
 /*
  * x86's global DMA ops (GART, Xen), which would take over from iommu-dma:
  * always declared in 6.1 (CONFIG_DMA_OPS), from 6.12 only where such ops
  * can exist (CONFIG_ARCH_HAS_DMA_OPS, selected by GART_IOMMU or XEN).
+ * arm64 has none.
  */
-static bool vdp_x86_global_dma_ops(void)
+static bool vdp_global_dma_ops(void)
 {
-#if defined(CONFIG_DMA_OPS) || defined(CONFIG_ARCH_HAS_DMA_OPS)
+#if defined(CONFIG_X86) && (defined(CONFIG_DMA_OPS) || defined(CONFIG_ARCH_HAS_DMA_OPS))
 	return dma_ops;
 #else
 	return false;
@@ -31,7 +39,7 @@ bool vdp_arch_direct_possible(struct device *dev)
 {
 	struct iommu_domain *dom = iommu_get_domain_for_dev(dev);
 
-	if (!dom || !iommu_is_dma_domain(dom) || vdp_x86_global_dma_ops())
+	if (!dom || !iommu_is_dma_domain(dom) || vdp_global_dma_ops() || xen_domain())
 		return false;
 	return vdp_compat_uses_iommu_dma(dev);
 }
