@@ -10,14 +10,18 @@
  *   6.1   clears dev->dma_ops (iommu_dma_ops: set by the IOMMU driver's
  *         probe_finalize on x86, by arch_setup_dma_ops() ->
  *         iommu_setup_dma_ops() on arm64, arch/arm64/mm/dma-mapping.c);
- *   6.11+ clears the dma_iommu flag (set by the IOMMU core's
+ *   6.12+ clears the dma_iommu flag (set by the IOMMU core's
  *         iommu_setup_dma_ops(), drivers/iommu/dma-iommu.c, on both).
  * Never where other DMA ops would take over: x86's global ones (GART,
- * Xen) or Xen's per-device ones (arm64: xen_setup_dma_ops()).
+ * Xen) or Xen's (arm64: xen_setup_dma_ops(); x86 HVM: the grant ops
+ * virtio_features_ok() attaches), nor where dma-direct would add a
+ * dma-ranges offset (arm64 boards whose device tree or IORT has one: the
+ * device would get shifted addresses, not guest physical ones).
  * saved[0]: the dma_iommu flag, saved[1]: the dma_ops pointer (restore
  * puts back the one the running kernel uses).
  */
-#include <xen/xen.h>
+#include <linux/types.h>
+#include <xen/xen.h>	/* (6.1's needs linux/types.h first) */
 #include "../vdp.h"
 
 /*
@@ -39,7 +43,8 @@ bool vdp_arch_direct_possible(struct device *dev)
 {
 	struct iommu_domain *dom = iommu_get_domain_for_dev(dev);
 
-	if (!dom || !iommu_is_dma_domain(dom) || vdp_global_dma_ops() || xen_domain())
+	if (!dom || !iommu_is_dma_domain(dom) || vdp_global_dma_ops() || xen_domain() ||
+	    vdp_compat_dma_range_offset(dev))
 		return false;
 	return vdp_compat_uses_iommu_dma(dev);
 }
@@ -52,7 +57,7 @@ bool vdp_arch_dma_read(struct device *dev, struct vdp_dma_state *st)
 	return true;
 }
 
-/* "iommu" (iommu-dma: dma_ops on 6.1, the dma_iommu flag from 6.11) or "direct" */
+/* "iommu" (iommu-dma: dma_ops on 6.1, the dma_iommu flag from 6.12) or "direct" */
 void vdp_arch_dma_format(const struct vdp_dma_state *st, char *buf,
 			 size_t size)
 {

@@ -199,6 +199,7 @@ static void plan_disk(char **tok, int n, const char *line)
 		d->nodisk = !strcmp(tok[0], "device");
 		snprintf(d->driver, sizeof(d->driver), "%s",
 			 drv ? drv : "virtio_blk");
+		d->scsi = !d->nodisk && !strcmp(d->driver, "virtio_scsi");
 	}
 }
 

@@ -10,6 +10,7 @@
  *   disk.c     the disks and devices of the plan, their virtio state
  *   trace.c    trace events and kprobes, their counts
  *   io.c       the data pattern, the I/O of a check, the bench step
+ *   devio.c    the data of a check on a NIC (looped-back frames) or an rng
  *   table.c    the module's debugfs devices table
  *   check.c    the check step
  *   steps.c    the steps on modules and devices
@@ -104,6 +105,11 @@ struct disk {
 	 */
 	int nodisk;
 	char driver[32];
+	/*
+	 * A disk on a virtio-scsi HBA (driver virtio_scsi): its block device
+	 * is the SCSI disk under the virtio device's host (sdX).
+	 */
+	int scsi;
 };
 
 extern struct disk disks[MAX_DISKS];
@@ -144,6 +150,14 @@ struct io_arg { struct disk *d; char dev[64]; int gen; };
 void pattern_fill(unsigned char *buf, size_t len, const char *scen,
 		  const char *tag, int gen);
 int io_child(void *a, int msgfd);
+
+/* devio.c: the data of devices that are not disks */
+#define RNG_BYTES (64u << 10)
+#define NET_ROUNDS 16
+
+int dev_has_io(const struct disk *d);
+const char *dev_io_what(const struct disk *d);
+int dev_io_child(void *a, int msgfd);
 
 /* table.c */
 #define MAX_COLS 20

@@ -183,7 +183,10 @@ static void check_io(struct disk_check *c)
 	snprintf(ia.dev, sizeof(ia.dev), "/dev/%s", c->blk);
 	trace_quiesce();
 	trace_clear();
-	rc = run_child(io_child, &ia, io_timeout, msg, sizeof(msg));
+	if (d->nodisk)
+		rc = run_child(dev_io_child, d, io_timeout, msg, sizeof(msg));
+	else
+		rc = run_child(io_child, &ia, io_timeout, msg, sizeof(msg));
 	trace_count(d->pci, tc);
 	c->io_ran = 1;
 	if (rc == CHILD_TIMEOUT) {
@@ -194,11 +197,15 @@ static void check_io(struct disk_check *c)
 		snprintf(what, sizeof(what), "%s: hung: interrupts", c->label);
 		dump_file("/proc/interrupts", what);
 	}
-	if (rc == 0 || rc == 1 || rc == 2)
+	if (!d->nodisk && (rc == 0 || rc == 1 || rc == 2))
 		d->gen++;  /* the new generation was written */
 	if (want_timeout)
 		tap(rc == CHILD_TIMEOUT, "%s: I/O does not finish within %ld ms and the agent carries on (rc %d%s%s)",
 		    c->label, io_timeout, rc, rc > 0 ? ": " : "", rc > 0 ? msg : "");
+	else if (d->nodisk)
+		tap(rc == 0, "%s: %s%s%s", c->label, dev_io_what(d),
+		    rc == CHILD_TIMEOUT ? ": I/O HUNG (timeout)" : rc ? ": " : "",
+		    rc > 0 ? msg : "");
 	else
 		tap(rc == 0, "%s: data intact (host pattern read, %u KiB written and read back, O_DIRECT)%s%s",
 		    c->label, IO_SIZE >> 10,
@@ -207,7 +214,8 @@ static void check_io(struct disk_check *c)
 	diag("%s: swiotlb bounces %ld, translated maps %ld (iommu/map %ld, IOMMU probe %ld, bus address beyond RAM %ld), DMA API maps %ld (bus 0x%llx..0x%llx) during the I/O%s",
 	     c->label, tc->bounces, tc->maps, tc->map_events, tc->xlate, tc->window, tc->dmamaps,
 	     tc->lo, tc->hi, tc->lost ? " (trace buffer overflowed: counts are lower bounds)" : "");
-	out("# disk %s gen %d", d->tag, d->gen);
+	if (!d->nodisk)
+		out("# disk %s gen %d", d->tag, d->gen);
 }
 
 /* observed path: bit 33 seen by the driver and what the I/O produced */
@@ -379,7 +387,7 @@ static void check_disk(struct disk *d, char **tok, int n)
 	const char *want_io = kv(tok, n, "io");
 	struct disk_check c = { .d = d, .tok = tok, .n = n, .b33 = -1 };
 
-	c.skip_io = d->nodisk || (want_io && !strcmp(want_io, "skip"));
+	c.skip_io = (d->nodisk && !dev_has_io(d)) || (want_io && !strcmp(want_io, "skip"));
 	snprintf(c.label, sizeof(c.label), "%s %s (%s)", d->nodisk ? "device" : "disk", d->tag, d->pci);
 	check_keys(&c);
 	if (!check_probe(&c))

@@ -73,24 +73,53 @@ unsigned long disk_status(struct disk *d)
 	return strtoul(b, NULL, 0);
 }
 
-/* Name of the block device (vdX) of a disk, or "" */
-void disk_blk(struct disk *d, char *out, size_t sz)
+/* The first entry of directory p not starting with '.', or "" */
+static void first_entry(const char *p, const char *prefix, char *out, size_t sz)
 {
-	char p[128];
-	DIR *dir;
+	DIR *dir = opendir(p);
 	struct dirent *e;
 
 	out[0] = 0;
-	snprintf(p, sizeof(p), "/sys/bus/virtio/devices/%s/block", d->vdev);
-	dir = opendir(p);
 	if (!dir)
 		return;
 	while ((e = readdir(dir)))
-		if (e->d_name[0] != '.') {
+		if (e->d_name[0] != '.' && !strncmp(e->d_name, prefix, strlen(prefix))) {
 			snprintf(out, sz, "%s", e->d_name);
 			break;
 		}
 	closedir(dir);
+}
+
+/*
+ * Name of the block device of a disk, or "": vdX under the virtio device;
+ * for a virtio-scsi disk sdX, as virtio_scsi's host, the target and the
+ * LUN nest it (virtioN/hostH/targetH:0:0/H:0:0:0/block/sdX).
+ */
+void disk_blk(struct disk *d, char *out, size_t sz)
+{
+	char p[512], host[64], target[64], lun[64];
+
+	snprintf(p, sizeof(p), "/sys/bus/virtio/devices/%s/block", d->vdev);
+	if (!d->scsi) {
+		first_entry(p, "", out, sz);
+		return;
+	}
+	out[0] = 0;
+	snprintf(p, sizeof(p), "/sys/bus/virtio/devices/%s", d->vdev);
+	first_entry(p, "host", host, sizeof(host));
+	if (!host[0])
+		return;
+	snprintf(p, sizeof(p), "/sys/bus/virtio/devices/%s/%s", d->vdev, host);
+	first_entry(p, "target", target, sizeof(target));
+	if (!target[0])
+		return;
+	snprintf(p, sizeof(p), "/sys/bus/virtio/devices/%s/%s/%s", d->vdev, host, target);
+	first_entry(p, host + 4, lun, sizeof(lun));	/* "H:0:0:0" */
+	if (!lun[0])
+		return;
+	snprintf(p, sizeof(p), "/sys/bus/virtio/devices/%s/%s/%s/%s/block", d->vdev, host,
+		 target, lun);
+	first_entry(p, "", out, sz);
 }
 
 int disk_bound(struct disk *d)
