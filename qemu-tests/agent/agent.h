@@ -110,6 +110,13 @@ struct disk {
 	 * is the SCSI disk under the virtio device's host (sdX).
 	 */
 	int scsi;
+	/*
+	 * A 9p share (driver 9pnet_virtio) holding the image as its file
+	 * "data": a check mounts it (mount tag vdp-TAG), does the I/O on the
+	 * file without O_DIRECT (cache=none: every byte goes to the device)
+	 * and unmounts it.
+	 */
+	int ninep;
 };
 
 extern struct disk disks[MAX_DISKS];
@@ -126,13 +133,14 @@ void settle(long timeout_ms);
 void settle_only(const char *tag, long timeout_ms);
 
 /* trace.c */
-extern int have_bounce_event, have_xlate_probe, have_dmamap_probe;
+extern int have_bounce_event, have_xlate_probe, have_dmamap_probe, have_dmadev_probe;
 
 struct tcount {
 	long bounces;   /* swiotlb_bounced of this DMA device */
 	long maps;      /* translated mappings: iommu/map + xlate_* + window */
 	long map_events, xlate, window;
 	long dmamaps;   /* dma_map_page_attrs calls */
+	long devmaps;   /* those for this device (dmadev probe) */
 	unsigned long long lo, hi; /* their bus addresses */
 	long lost;      /* trace entries overwritten */
 };
@@ -145,7 +153,7 @@ void trace_count(const char *dev, struct tcount *c);
 void trace_quiesce(void);
 
 /* io.c */
-struct io_arg { struct disk *d; char dev[64]; int gen; };
+struct io_arg { struct disk *d; char dev[64]; int gen; int buffered; };
 
 void pattern_fill(unsigned char *buf, size_t len, const char *scen,
 		  const char *tag, int gen);

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 
 #include "agent.h"
 
@@ -152,6 +154,32 @@ static int check_probe(struct disk_check *c)
 	return 1;
 }
 
+/* where a 9p share is mounted for its check */
+static const char *ninep_dir(const struct disk *d)
+{
+	static char dir[64];
+
+	snprintf(dir, sizeof(dir), "/mnt/%s", d->tag);
+	return dir;
+}
+
+/* mounts a 9p share (its mount tag in c->blk, "9p:TAG") for the I/O */
+static int ninep_mount(struct disk_check *c, struct io_arg *ia)
+{
+	const char *dir = ninep_dir(c->d);
+
+	mkdir("/mnt", 0755);
+	mkdir(dir, 0755);
+	if (mount(c->blk + 3, dir, "9p", 0, "trans=virtio,version=9p2000.L,cache=none")) {
+		tap(0, "%s: data intact: mount -t 9p %s %s: %s", c->label, c->blk + 3, dir,
+		    errname(errno));
+		return -1;
+	}
+	snprintf(ia->dev, sizeof(ia->dev), "%s/data", dir);
+	ia->buffered = 1;
+	return 0;
+}
+
 /*
  * The data (io=timeout: an I/O that must hang), in a child with a
  * deadline; the trace events of its window are counted.
@@ -180,7 +208,10 @@ static void check_io(struct disk_check *c)
 	}
 	ia.d = d;
 	ia.gen = d->gen;
+	ia.buffered = 0;
 	snprintf(ia.dev, sizeof(ia.dev), "/dev/%s", c->blk);
+	if (d->ninep && ninep_mount(c, &ia))
+		return;
 	trace_quiesce();
 	trace_clear();
 	if (d->nodisk)
@@ -188,6 +219,8 @@ static void check_io(struct disk_check *c)
 	else
 		rc = run_child(io_child, &ia, io_timeout, msg, sizeof(msg));
 	trace_count(d->pci, tc);
+	if (d->ninep && rc != CHILD_TIMEOUT && umount2(ninep_dir(d), MNT_DETACH))
+		diag("%s: umount %s: %s", c->label, ninep_dir(d), errname(errno));
 	c->io_ran = 1;
 	if (rc == CHILD_TIMEOUT) {
 		char what[128];
@@ -207,13 +240,13 @@ static void check_io(struct disk_check *c)
 		    rc == CHILD_TIMEOUT ? ": I/O HUNG (timeout)" : rc ? ": " : "",
 		    rc > 0 ? msg : "");
 	else
-		tap(rc == 0, "%s: data intact (host pattern read, %u KiB written and read back, O_DIRECT)%s%s",
-		    c->label, IO_SIZE >> 10,
+		tap(rc == 0, "%s: data intact (host pattern read, %u KiB written and read back, %s)%s%s",
+		    c->label, IO_SIZE >> 10, ia.buffered ? "a 9p file, cache=none" : "O_DIRECT",
 		    rc == CHILD_TIMEOUT ? ": I/O HUNG (timeout)" : rc ? ": " : "",
 		    rc > 0 ? msg : "");
-	diag("%s: swiotlb bounces %ld, translated maps %ld (iommu/map %ld, IOMMU probe %ld, bus address beyond RAM %ld), DMA API maps %ld (bus 0x%llx..0x%llx) during the I/O%s",
+	diag("%s: swiotlb bounces %ld, translated maps %ld (iommu/map %ld, IOMMU probe %ld, bus address beyond RAM %ld), DMA API maps %ld, %ld of them by this device (bus 0x%llx..0x%llx) during the I/O%s",
 	     c->label, tc->bounces, tc->maps, tc->map_events, tc->xlate, tc->window, tc->dmamaps,
-	     tc->lo, tc->hi, tc->lost ? " (trace buffer overflowed: counts are lower bounds)" : "");
+	     tc->devmaps, tc->lo, tc->hi, tc->lost ? " (trace buffer overflowed: counts are lower bounds)" : "");
 	if (!d->nodisk)
 		out("# disk %s gen %d", d->tag, d->gen);
 }
@@ -221,13 +254,16 @@ static void check_io(struct disk_check *c)
 /* observed path: bit 33 seen by the driver and what the I/O produced */
 static const char *observed_path(const struct disk_check *c)
 {
+	/* the device's own DMA API mappings where the probe tells */
+	long api = have_dmadev_probe ? c->tc.devmaps : c->tc.dmamaps;
+
 	if (!c->probed || !c->io_ran)
 		return NULL;
 	/* with the DMA API probe: the driver maps through the DMA
 	 * API exactly when bit 33 is set */
 	if (c->b33 == 0)
-		return (c->tc.maps || c->tc.bounces || c->tc.dmamaps) ? "inconsistent" : "physical";
-	if (c->b33 == 1 && have_dmamap_probe && !c->tc.dmamaps)
+		return (c->tc.maps || c->tc.bounces || api) ? "inconsistent" : "physical";
+	if (c->b33 == 1 && have_dmamap_probe && !api)
 		return "inconsistent";
 	if (c->b33 == 1)
 		return c->tc.maps ? "dma-api-iommu" : "dma-api-direct";

@@ -99,6 +99,17 @@ void disk_blk(struct disk *d, char *out, size_t sz)
 {
 	char p[512], host[64], target[64], lun[64];
 
+	if (d->ninep) {	/* the share's mount tag, once the driver has it */
+		char tag[64];
+
+		snprintf(p, sizeof(p), "/sys/bus/virtio/devices/%s/mount_tag", d->vdev);
+		out[0] = 0;
+		if (read_file(p, tag, sizeof(tag)) > 0) {
+			chomp(tag);
+			snprintf(out, sz, "9p:%s", tag);
+		}
+		return;
+	}
 	snprintf(p, sizeof(p), "/sys/bus/virtio/devices/%s/block", d->vdev);
 	if (!d->scsi) {
 		first_entry(p, "", out, sz);

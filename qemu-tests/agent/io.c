@@ -93,7 +93,7 @@ int io_child(void *a, int msgfd)
 		msgf(msgfd, "out of memory");
 		return 3;
 	}
-	fd = open(ia->dev, O_RDWR | O_DIRECT | O_CLOEXEC);
+	fd = open(ia->dev, O_RDWR | O_CLOEXEC | (ia->buffered ? 0 : O_DIRECT));
 	if (fd < 0) {
 		msgf(msgfd, "open %s: %s", ia->dev, errname(errno));
 		return 3;

@@ -17,7 +17,7 @@
 
 #define TRACEFS "/sys/kernel/tracing"
 
-int have_bounce_event, have_xlate_probe, have_dmamap_probe;
+int have_bounce_event, have_xlate_probe, have_dmamap_probe, have_dmadev_probe;
 static int have_map_event;
 
 /*
@@ -25,6 +25,11 @@ static int have_map_event;
  * tracepoint does:
  *  - dmamap: every dma_map_page_attrs() (virtio_ring maps each buffer with
  *    it) and the bus address it returned, on every arch;
+ *  - dmadev: the same calls' device (the first field of struct device is
+ *    its kobject, whose first is the name), so that a mapping is counted
+ *    for its device only: several device types share a boot, and a NIC or
+ *    an rng may map in the background (where $arg1 cannot be read, as on
+ *    sparc64, every mapping counts for the device under test);
  *  - xlate_*: the arch's IOMMU mapping functions, one hit per translated
  *    mapping: pseries TCE (iommu_map_page up to 6.x, iommu_map_phys from
  *    7.x, behind dma_iommu_ops when no DDW bypass is set up), sparc64's
@@ -37,6 +42,9 @@ static int have_map_event;
  */
 static const char *const probe_defs[] = {
 	"r:vdp/dmamap dma_map_page_attrs addr=$retval:x64",
+#if !defined(__sparc__)
+	"p:vdp/dmadev dma_map_page_attrs dev=+0(+0($arg1)):string",
+#endif
 #if defined(__powerpc64__)
 	"p:vdp/xlate_tce iommu_map_page|iommu_map_phys",
 #elif defined(__sparc__)
@@ -91,6 +99,8 @@ static void probes_setup(void)
 			continue;
 		if (!strncmp(ev, "dmamap", 6))
 			have_dmamap_probe = 1;
+		else if (!strncmp(ev, "dmadev", 6))
+			have_dmadev_probe = 1;
 		else
 			have_xlate_probe = 1;
 	}
@@ -152,7 +162,7 @@ void trace_clear(void)
  */
 void trace_count(const char *dev, struct tcount *c)
 {
-	char line[1024], needle[96];
+	char line[1024], needle[96], devq[96];
 	FILE *f = fopen(TRACEFS "/trace", "re");
 
 	memset(c, 0, sizeof(*c));
@@ -160,6 +170,7 @@ void trace_count(const char *dev, struct tcount *c)
 	if (!f)
 		return;
 	snprintf(needle, sizeof(needle), "dev_name: %s ", dev);
+	snprintf(devq, sizeof(devq), "dev=\"%s\"", dev);
 	while (fgets(line, sizeof(line), f)) {
 		const char *a;
 
@@ -176,6 +187,8 @@ void trace_count(const char *dev, struct tcount *c)
 			c->map_events++;
 		else if (strstr(line, ": xlate_"))
 			c->xlate++;
+		else if (strstr(line, ": dmadev: "))
+			c->devmaps += !!strstr(line, devq);
 		else if (strstr(line, ": dmamap: ") && (a = strstr(line, " addr="))) {
 			unsigned long long v = strtoull(a + 6, NULL, 0);
 
