@@ -245,6 +245,13 @@ static int leak_addr(const char *line, char *out, size_t size)
 		if (i < n)
 			continue;
 		line += n;
+		/* 7.x: "unreferenced object (percpu) 0x..." and "(phys)" */
+		while (*line == '(') {
+			while (*line && *line != ' ')
+				line++;
+			while (*line == ' ')
+				line++;
+		}
 		for (i = 0; i + 1 < size && line[i] && line[i] != ' '; i++)
 			out[i] = line[i];
 		out[i] = '\0';

@@ -219,7 +219,9 @@ static void check_io(struct disk_check *c)
 	else
 		rc = run_child(io_child, &ia, io_timeout, msg, sizeof(msg));
 	trace_count(d->pci, tc);
-	if (d->ninep && rc != CHILD_TIMEOUT && umount2(ninep_dir(d), MNT_DETACH))
+	/* (after a hung I/O: forced, so that the 9p client lets go of the
+	 * channel; p9_virtio_remove() would wait for it at the next unbind) */
+	if (d->ninep && umount2(ninep_dir(d), rc == CHILD_TIMEOUT ? MNT_FORCE | MNT_DETACH : MNT_DETACH))
 		diag("%s: umount %s: %s", c->label, ninep_dir(d), errname(errno));
 	c->io_ran = 1;
 	if (rc == CHILD_TIMEOUT) {

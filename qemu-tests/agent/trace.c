@@ -28,8 +28,8 @@ static int have_map_event;
  *  - dmadev: the same calls' device (the first field of struct device is
  *    its kobject, whose first is the name), so that a mapping is counted
  *    for its device only: several device types share a boot, and a NIC or
- *    an rng may map in the background (where $arg1 cannot be read, as on
- *    sparc64, every mapping counts for the device under test);
+ *    an rng may map in the background (on sparc64, whose kprobes cannot
+ *    read arguments, every mapping counts for the device under test);
  *  - xlate_*: the arch's IOMMU mapping functions, one hit per translated
  *    mapping: pseries TCE (iommu_map_page up to 6.x, iommu_map_phys from
  *    7.x, behind dma_iommu_ops when no DDW bypass is set up), sparc64's
@@ -42,7 +42,10 @@ static int have_map_event;
  */
 static const char *const probe_defs[] = {
 	"r:vdp/dmamap dma_map_page_attrs addr=$retval:x64",
-#if !defined(__sparc__)
+#if defined(__powerpc64__)
+	/* (6.1's powerpc has no $argN: the first argument's register) */
+	"p:vdp/dmadev dma_map_page_attrs dev=+0(+0(%r3)):string",
+#elif !defined(__sparc__)
 	"p:vdp/dmadev dma_map_page_attrs dev=+0(+0($arg1)):string",
 #endif
 #if defined(__powerpc64__)
