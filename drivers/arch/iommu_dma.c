@@ -20,8 +20,6 @@
  * saved[0]: the dma_iommu flag, saved[1]: the dma_ops pointer (restore
  * puts back the one the running kernel uses).
  */
-#include <linux/types.h>
-#include <xen/xen.h>	/* (6.1's needs linux/types.h first) */
 #include "../vdp.h"
 
 /*
@@ -43,7 +41,7 @@ bool vdp_arch_direct_possible(struct device *dev)
 {
 	struct iommu_domain *dom = iommu_get_domain_for_dev(dev);
 
-	if (!dom || !iommu_is_dma_domain(dom) || vdp_global_dma_ops() || xen_domain() ||
+	if (!dom || !iommu_is_dma_domain(dom) || vdp_global_dma_ops() || vdp_compat_xen() ||
 	    vdp_compat_dma_range_offset(dev))
 		return false;
 	return vdp_compat_uses_iommu_dma(dev);

@@ -122,6 +122,7 @@ struct disk {
 extern struct disk disks[MAX_DISKS];
 extern int ndisks;
 
+void first_entry(const char *p, const char *prefix, char *out, size_t sz);
 struct disk *disk_by_tag(const char *tag);
 int disk_find(struct disk *d);
 unsigned long disk_status(struct disk *d);

@@ -14,7 +14,6 @@
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
@@ -54,25 +53,6 @@ const char *dev_io_what(const struct disk *d)
 	if (is_net(d))
 		return "frames intact (sizes 60 to 1514 bytes, each sent and received back through the NIC)";
 	return "bytes delivered (/dev/hwrng with the device as the current hwrng)";
-}
-
-static void net_ifname(const struct disk *d, char *out, size_t sz)
-{
-	char p[128];
-	DIR *dir;
-	struct dirent *e;
-
-	out[0] = 0;
-	snprintf(p, sizeof(p), "/sys/bus/virtio/devices/%s/net", d->vdev);
-	dir = opendir(p);
-	if (!dir)
-		return;
-	while ((e = readdir(dir)))
-		if (e->d_name[0] != '.') {
-			snprintf(out, sz, "%s", e->d_name);
-			break;
-		}
-	closedir(dir);
 }
 
 static int net_set_up(const char *ifname, int up, int msgfd)
@@ -173,7 +153,8 @@ static int net_child(struct disk *d, int msgfd)
 	size_t i;
 	long deadline;
 
-	net_ifname(d, ifname, sizeof(ifname));
+	snprintf(p, sizeof(p), "/sys/bus/virtio/devices/%s/net", d->vdev);
+	first_entry(p, "", ifname, sizeof(ifname));
 	if (!ifname[0]) {
 		msgf(msgfd, "no network interface under %s", d->vdev);
 		return 3;

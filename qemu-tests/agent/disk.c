@@ -73,8 +73,8 @@ unsigned long disk_status(struct disk *d)
 	return strtoul(b, NULL, 0);
 }
 
-/* The first entry of directory p not starting with '.', or "" */
-static void first_entry(const char *p, const char *prefix, char *out, size_t sz)
+/* The first entry of directory p that starts with prefix (not '.'), or "" */
+void first_entry(const char *p, const char *prefix, char *out, size_t sz)
 {
 	DIR *dir = opendir(p);
 	struct dirent *e;
