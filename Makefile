@@ -120,7 +120,9 @@ endif
 MODDIR ?= /lib/modules/$(KVER)/updates
 MODPROBE_DIR ?= /etc/modprobe.d
 INITRAMFS_HOOK_DIR ?= /etc/initramfs-tools/hooks
-BINDIR ?= /usr/local/bin
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+COMPLETION_DIR ?= $(PREFIX)/share/bash-completion/completions
 # Install the initramfs-tools hook: by default when initramfs-tools is here.
 INITRAMFS_TOOLS ?= $(if $(wildcard /usr/share/initramfs-tools/hook-functions),1,0)
 UPDATE_INITRAMFS ?= 0
@@ -190,9 +192,14 @@ uninstall-config:
 
 install-tool: tool
 	install -D -m 0755 $(VDP_TOOL) $(DESTDIR)$(BINDIR)/vdp-policy
+	install -D -m 0644 $(VDP_PKG)/bash-completion/vdp-policy \
+		$(DESTDIR)$(COMPLETION_DIR)/vdp-policy
+	install -D -m 0644 $(SRC)/scripts/vdp-policy.d/vdp-policy.schema.json \
+		$(DESTDIR)$(PREFIX)/share/vdp-policy/vdp-policy.schema.json
 
 uninstall-tool:
-	rm -f $(DESTDIR)$(BINDIR)/vdp-policy
+	rm -f $(DESTDIR)$(BINDIR)/vdp-policy $(DESTDIR)$(COMPLETION_DIR)/vdp-policy \
+		$(DESTDIR)$(PREFIX)/share/vdp-policy/vdp-policy.schema.json
 
 # make install into a debootstrap'ed Debian 12 root, update-initramfs there
 # and boot it under QEMU on Debian 6.1 and 6.12 (scripts/packaging/boot-check;

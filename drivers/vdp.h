@@ -75,6 +75,7 @@ struct vdp_entry {
 	struct vdp_features predicted;
 	struct vdp_dma_state dma_state;	/* saved by a direct path        */
 	struct vdp_dma_state dma_bind;	/* DMA state at bind, before any */
+	char driver[VDP_NAME_LEN];	/* driver of the last bind, or ""  */
 	u8 state;			/* enum vdp_state                  */
 	u8 fallback;			/* the matching rule's else=       */
 	u8 prediction;			/* enum vdp_prediction             */

@@ -558,6 +558,7 @@ struct vdp_facts {
 	struct vdp_dma_facts dma;
 	struct vdp_dma_state dma_bind;
 	bool have_dma_bind;
+	char driver[VDP_NAME_LEN];
 };
 
 /*
@@ -570,6 +571,9 @@ static void vdp_read_facts(struct virtio_device *vdev,
 			   struct vdp_facts *f)
 {
 	vdp_gather(vdev, ops, true, &f->dev, &f->plat, &f->dma);
+	/* (set before BUS_NOTIFY_BIND_DRIVER, stable under the device lock) */
+	strscpy(f->driver, vdev->dev.driver ? vdev->dev.driver->name : "",
+		sizeof(f->driver));
 	f->have_dma_bind = vdp_compat_dma_read(vdp_compat_dma_dev(vdev),
 					       &f->dma_bind);
 }
@@ -580,6 +584,7 @@ static void vdp_take_facts(struct vdp_entry *e, const struct vdp_facts *f)
 	e->dev = f->dev;
 	e->plat = f->plat;
 	e->dma = f->dma;
+	strscpy(e->driver, f->driver, sizeof(e->driver));
 	e->have_offered = true;
 }
 
@@ -1012,6 +1017,41 @@ static const char *const vdp_prediction_names[] = {
  *   shm         1 if the device exposes a shared-memory region; '-' where
  *               not asked (outside restricted-memory guests, legacy devices)
  */
+/*
+ * The facts plan needs besides (vdp-policy plan decides again from them):
+ *
+ *   vendor      virtio vendor id, hex
+ *   pci         PCI vendor:device ('-' for other transports)
+ *   subsys      PCI subsystem vendor:device ('-' likewise)
+ *   sriov       1 if the PCI function has an SR-IOV capability ('-' likewise)
+ *   platform    the platform facts, as vdp-policy --platform takes them
+ *               (arch=x86_64,gen=6.1[,platform=pseries+secure])
+ *   driver      the driver of the last bind ('-' if none seen)
+ *   bound       1 while a driver is bound
+ *
+ * Every fact column is '-' until the facts were gathered.
+ */
+static void vdp_put_facts(struct seq_file *m, const struct vdp_entry *e)
+{
+	const struct vdp_device *d = &e->dev;
+	char plat[96];
+
+	if (!e->have_offered) {
+		seq_puts(m, " - - - - -");
+	} else {
+		vdp_format_platform(&e->plat, plat, sizeof(plat));
+		seq_printf(m, " 0x%x", d->vendor_id);
+		if (d->is_pci)
+			seq_printf(m, " %04x:%04x %04x:%04x %u", d->pci_vendor,
+				   d->pci_device, d->sub_vendor, d->sub_device,
+				   d->sriov_capable);
+		else
+			seq_puts(m, " - - -");
+		seq_printf(m, " %s", plat);
+	}
+	seq_printf(m, " %s %d", e->driver[0] ? e->driver : "-", e->bound);
+}
+
 /* The shm column: '-' where the device was not asked (vdp_shm_asked()). */
 static const char *vdp_shm_str(const struct vdp_entry *e)
 {
@@ -1026,7 +1066,7 @@ int vdp_devices_show(struct seq_file *m, void *unused)
 	unsigned long idx;
 	char rule[16], dma[80];
 
-	seq_puts(m, "# name id transport parent offered negotiated decision path rule reason prediction hooked iommu direct swiotlb shm dma-bind dma-now\n");
+	seq_puts(m, "# name id transport parent offered negotiated decision path rule reason prediction hooked iommu direct swiotlb shm dma-bind dma-now vendor pci subsys sriov platform driver bound\n");
 	mutex_lock(&vdp_dev_lock);
 	xa_for_each(&vdp_entries, idx, e) {
 		bool decided = e->state != VDP_STATE_SEEN;
@@ -1059,7 +1099,9 @@ int vdp_devices_show(struct seq_file *m, void *unused)
 		seq_printf(m, " %s", dma);
 		if (!vdp_dma_now(e, dma, sizeof(dma)))
 			strscpy(dma, "-", sizeof(dma));
-		seq_printf(m, " %s\n", dma);
+		seq_printf(m, " %s", dma);
+		vdp_put_facts(m, e);
+		seq_putc(m, '\n');
 	}
 	mutex_unlock(&vdp_dev_lock);
 	return 0;

@@ -47,8 +47,9 @@ extern "C" {
  *    the vdp_model_*() functions; the gen-keyed ones use its presets.
  * 5: the restricted=bounce opt-in (VDP_RULE_RESTRICTED_BOUNCE), the
  *    device fact shm_region, reasons 17..21.
+ * 6: vdp_format_platform() (the devices file's platform column).
  */
-#define VDP_ABI_VERSION 5
+#define VDP_ABI_VERSION 6
 
 /* ------------------------------------------------------------------ */
 /* Feature bits                                                        */
@@ -598,6 +599,14 @@ vdp_size vdp_format_rule(const struct vdp_rule *rule, char *buf,
 			 vdp_size size);
 vdp_size vdp_format_table(const struct vdp_table *table, char *buf,
 			  vdp_size size);
+/*
+ * The platform facts as vdp-policy's --platform takes them (the devices
+ * file's platform column): "arch=A,gen=G" and, if any flag is set,
+ * ",platform=F+F" (the VDP_PLAT_* names of vdp_platform_flags()).
+ * snprintf semantics, as above.
+ */
+vdp_size vdp_format_platform(const struct vdp_platform *plat, char *buf,
+			     vdp_size size);
 
 /* Built-in platform defaults, selected by pseries_bounce=. */
 enum vdp_pseries_bounce {

@@ -30,6 +30,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/umh.h>
+#include <linux/version.h>
 #include <linux/file.h>
 
 #include "../include/virtio_dma_policy.h"
@@ -173,11 +174,12 @@ static int refcnt(void)
 }
 
 /* The devices file's line for a device (by name or parent), split. */
-#define N_COLS 18
+#define N_COLS 25
 enum {
 	C_NAME, C_ID, C_TRANSPORT, C_PARENT, C_OFFERED, C_NEGOTIATED,
 	C_DECISION, C_PATH, C_RULE, C_REASON, C_PREDICTION, C_HOOKED,
-	C_IOMMU, C_DIRECT, C_SWIOTLB, C_SHM, C_DMA_BIND, C_DMA_NOW
+	C_IOMMU, C_DIRECT, C_SWIOTLB, C_SHM, C_DMA_BIND, C_DMA_NOW,
+	C_VENDOR, C_PCI, C_SUBSYS, C_SRIOV, C_PLATFORM, C_DRIVER, C_BOUND
 };
 
 struct dev_line {
@@ -584,6 +586,20 @@ static void check_bound(struct kunit *test, const struct glue_case *c,
 	 */
 	KUNIT_EXPECT_STREQ(test, l.col[C_SWIOTLB], "0");
 	KUNIT_EXPECT_STREQ(test, l.col[C_SHM], "-");
+	/*
+	 * The facts vdp-policy plan decides again from: no PCI function, a
+	 * UML platform without flags, the fake driver (bound if it probed)
+	 */
+	KUNIT_EXPECT_STREQ(test, l.col[C_VENDOR], "0x1af4");
+	KUNIT_EXPECT_STREQ(test, l.col[C_PCI], "-");
+	KUNIT_EXPECT_STREQ(test, l.col[C_SUBSYS], "-");
+	KUNIT_EXPECT_STREQ(test, l.col[C_SRIOV], "-");
+	snprintf(want, sizeof(want), "arch=um,gen=%s",
+		 LINUX_VERSION_MAJOR >= 7 ? "7.x" :
+		 LINUX_VERSION_PATCHLEVEL >= 12 ? "6.12" : "6.1");
+	KUNIT_EXPECT_STREQ(test, l.col[C_PLATFORM], want);
+	KUNIT_EXPECT_STREQ(test, l.col[C_DRIVER], "vdp_kunit_glue");
+	KUNIT_EXPECT_STREQ(test, l.col[C_BOUND], c->probed ? "1" : "0");
 	/* 128-bit columns: the high word only when it is not zero */
 	fmt_features(want, sizeof(want), f->offered, f->offered_hi);
 	KUNIT_EXPECT_STREQ(test, l.col[C_OFFERED], want);

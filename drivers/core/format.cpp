@@ -127,6 +127,20 @@ vdp_size vdp_format_rule(const struct vdp_rule *rule, char *buf, vdp_size size)
 	return w.len();
 }
 
+vdp_size vdp_format_platform(const struct vdp_platform *plat, char *buf, vdp_size size)
+{
+	Out w(buf, size);
+	if (plat) {
+		RuleFmt f(w);
+		f.key("arch").s(vdp_arch_name(plat->arch));
+		f.key("gen").s(vdp_gen_name(plat->gen));
+		const vdp_u32 flags = vdp_platform_flags(plat);
+		if (flags)
+			f.platform("platform", flags);
+	}
+	return w.len();
+}
+
 vdp_size vdp_format_table(const struct vdp_table *table, char *buf, vdp_size size)
 {
 	Out w(buf, size);

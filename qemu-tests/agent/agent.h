@@ -169,7 +169,7 @@ const char *dev_io_what(const struct disk *d);
 int dev_io_child(void *a, int msgfd);
 
 /* table.c */
-#define MAX_COLS 20
+#define MAX_COLS 32
 struct row { int n; char col[MAX_COLS][80]; };
 
 int vdp_row(struct disk *d, struct row *hdr, struct row *row);

@@ -9,9 +9,13 @@
 //   vdp-policy lint [RULES|-f FILE|--sys|--modprobe|--cmdline]
 //                                  check rules with the module's messages
 //   vdp-policy reasons [--markdown] every reason token: meaning, what to do
+//   vdp-policy status [--dir DIR]  the module's devices, decisions, reasons
+//   vdp-policy plan --rules NEW    what NEW would decide for those devices
+//                                  (live.cpp)
 //
 // See `vdp-policy help` and README.md ("Daily use").
 #include <cerrno>
+#include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -22,9 +26,10 @@
 #include <sys/utsname.h>
 
 #include "virtio_dma_policy.h"
+#include "tool.hpp"
 #include "../../drivers/vdp_messages.h" // the glue's own formats
 
-namespace {
+namespace vdptool {
 
 const char *const kUsage =
 	"usage: vdp-policy <command> [options]\n"
@@ -54,11 +59,23 @@ const char *const kUsage =
 	"           [TEXT | -f FILE | --sys | --modprobe | --cmdline [FILE]] [--pseries-bounce ...]\n"
 	"           [--table] list the active table as debugfs shows it\n"
 	"  reasons  every reason token, its meaning and what to do [--markdown]\n"
+	"  status   the module's devices in words: driver, decision, path, rule,\n"
+	"           reason, DMA state restored, what needs attention\n"
+	"           [--dir DIR | --devices FILE --rules-table FILE] a saved copy of\n"
+	"           the debugfs files (default /sys/kernel/debug/virtio_dma_policy)\n"
+	"  plan     every device of that table decided again under new rules: which\n"
+	"           change path, which would be refused, which need a rebind\n"
+	"           --rules TEXT | -f FILE | --modprobe | --cmdline [FILE]  (the new rules)\n"
+	"           [--dir ... | --devices ... --rules-table ...] [--mode M] [--pseries-bounce B]\n"
+	"           (mode and pseries_bounce default to the table's)\n"
+	"  --json   on decide, lint, status and plan: one JSON document (schema\n"
+	"           vdp-policy/1, README \"vdp-policy --json\")\n"
 	"\n"
 	"  --sys       /sys/module/virtio_dma_policy/parameters/rules\n"
 	"  --modprobe  the rules= option of virtio_dma_policy in `modprobe -c`\n"
 	"  --cmdline [FILE]  virtio_dma_policy.rules= on /proc/cmdline (or FILE)\n"
-	"Exit status: 0 ok, 1 rules rejected, 2 usage or I/O error.\n";
+	"Exit status: 0 ok, 1 rules rejected, 2 usage, I/O or input error (the file,\n"
+	"line and column are named), 3 plan: a device would be refused.\n";
 
 const char *const kSysRules = "/sys/module/virtio_dma_policy/parameters/rules";
 
@@ -303,22 +320,15 @@ void find_rules_option(const std::vector<std::string> &words, bool with_module,
 	}
 }
 
-struct RulesSource {
-	bool given = false;
-	std::string text;
-	std::string origin = "no rules";
-	std::vector<std::string> earlier; // earlier rules= values of the same source
-
-	void set_values(const std::vector<std::string> &v)
-	{
-		earlier.clear();
-		text.clear();
-		if (v.empty())
-			return;
-		earlier.assign(v.begin(), v.end() - 1);
-		text = v.back();
-	}
-};
+void RulesSource::set_values(const std::vector<std::string> &v)
+{
+	earlier.clear();
+	text.clear();
+	if (v.empty())
+		return;
+	earlier.assign(v.begin(), v.end() - 1);
+	text = v.back();
+}
 
 bool load_modprobe(RulesSource *rs)
 {
@@ -405,15 +415,23 @@ bool rules_option(int argc, char **argv, int *i, RulesSource *rs)
 
 // The value 0..count-1 whose core name (vdp_*_name) is s, as the glue's
 // vdp_match_name(); a usage error naming the option and the choices if none.
+unsigned find_name(const std::string &s, const char *(*name)(vdp_u8), unsigned count)
+{
+	for (unsigned v = 0; v < count; v++)
+		if (s == name(static_cast<vdp_u8>(v)))
+			return v;
+	return count;
+}
+
 vdp_u8 match_name(const std::string &opt, const std::string &s, const char *(*name)(vdp_u8),
 		  unsigned count)
 {
+	const unsigned v = find_name(s, name, count);
+	if (v < count)
+		return static_cast<vdp_u8>(v);
 	std::string choices;
-	for (unsigned v = 0; v < count; v++) {
-		if (s == name(static_cast<vdp_u8>(v)))
-			return static_cast<vdp_u8>(v);
-		choices += (v ? (v + 1 == count ? " or " : ", ") : "") + std::string(name(v));
-	}
+	for (unsigned c = 0; c < count; c++)
+		choices += (c ? (c + 1 == count ? " or " : ", ") : "") + std::string(name(c));
 	usage_error((opt + ": '%s' is not " + choices).c_str(), s);
 }
 
@@ -428,14 +446,25 @@ vdp_u8 parse_bounce(const std::string &s)
 // strings extracted from the glue at build time), the same "near" excerpt
 // (vdp_parse_excerpt).
 // Returns 0 and fills *t, or 1 after printing the message.
-int module_table(const std::string &value, vdp_u8 bounce, vdp_table *t)
+// printf into a std::string
+std::string strf(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	std::vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return buf;
+}
+
+int module_table(const std::string &value, vdp_u8 bounce, vdp_table *t, std::string *msg)
 {
 	// A module parameter is a C string: the kernel sees up to the first NUL.
 	const char *text = value.c_str();
 	const size_t len = strnlen(text, VDP_MAX_TEXT);
 
 	if (len >= VDP_MAX_TEXT) {
-		std::fprintf(stderr, VDP_MSG_PREFIX VDP_MSG_RULES_TOO_LONG, len, VDP_MAX_TEXT - 1);
+		*msg = strf(VDP_MSG_PREFIX VDP_MSG_RULES_TOO_LONG, len, VDP_MAX_TEXT - 1);
 		return 1;
 	}
 	const vdp_u32 cap = vdp_rules_count(text, len) + VDP_BUILTIN_RULES;
@@ -447,13 +476,12 @@ int module_table(const std::string &value, vdp_u8 bounce, vdp_table *t)
 		vdp_size off = 0;
 		const vdp_size near = vdp_parse_excerpt(text, len, &res, &off);
 		res.message[sizeof(res.message) - 1] = '\0';
-		std::fprintf(stderr, VDP_MSG_PREFIX VDP_MSG_RULES_PARSE, vdp_parse_status_name(st),
-			     res.offset, res.rule, res.message, (int)near, text + off);
+		*msg = strf(VDP_MSG_PREFIX VDP_MSG_RULES_PARSE, vdp_parse_status_name(st), res.offset,
+			    res.rule, res.message, (int)near, text + off);
 		return 1;
 	}
 	if (vdp_append_builtin(t, bounce)) {
-		std::fprintf(stderr, VDP_MSG_PREFIX VDP_MSG_RULES_NO_ROOM, t->count,
-			     static_cast<vdp_u32>(bounce));
+		*msg = strf(VDP_MSG_PREFIX VDP_MSG_RULES_NO_ROOM, t->count, static_cast<vdp_u32>(bounce));
 		return 1;
 	}
 	return 0;
@@ -461,16 +489,16 @@ int module_table(const std::string &value, vdp_u8 bounce, vdp_table *t)
 
 // The table a rules source leaves in the module: every earlier rules= value
 // of the source must load too (the kernel applies each in turn, and a bad
-// one stops the load), the last one is what stays.  nullptr after printing
-// the module's message.
-vdp_table *source_table(const RulesSource &rs, vdp_u8 bounce)
+// one stops the load), the last one is what stays.  nullptr with the
+// module's message in *msg.
+vdp_table *source_table(const RulesSource &rs, vdp_u8 bounce, std::string *msg)
 {
 	vdp_table *t = scratch_table();
 
 	for (const std::string &e : rs.earlier)
-		if (module_table(e, bounce, t))
+		if (module_table(e, bounce, t, msg))
 			return nullptr;
-	return module_table(rs.text, bounce, t) ? nullptr : t;
+	return module_table(rs.text, bounce, t, msg) ? nullptr : t;
 }
 
 
@@ -496,6 +524,167 @@ std::string format_user_rules(const vdp_table &t)
 		s += format_rule(t.rules[i]);
 	}
 	return s;
+}
+
+// A rules source the module would refuse: its message (exit status 1).
+int rules_rejected(bool json, const char *cmd, const RulesSource &rs, const std::string &msg)
+{
+	if (!json) {
+		std::fputs(msg.c_str(), stderr);
+		return 1;
+	}
+	std::string m = msg;
+	while (!m.empty() && m.back() == '\n')
+		m.pop_back();
+	Json j;
+	j.obj().str("schema", kJsonSchema).str("command", cmd).boolean("ok", false);
+	j.str("origin", rs.origin).str("error", m).end().print();
+	return 1;
+}
+
+// ------------------------------------------------------------------
+// JSON
+// ------------------------------------------------------------------
+
+Json &Json::open(const char *key, char c)
+{
+	sep(key);
+	out_ += c;
+	out_close_ += c == '{' ? '}' : ']';
+	first_.push_back(true);
+	return *this;
+}
+
+Json &Json::end()
+{
+	if (first_.empty())
+		return *this;
+	// the bracket that closes what open() began
+	out_ += out_close_.back();
+	out_close_.pop_back();
+	first_.pop_back();
+	return *this;
+}
+
+void Json::sep(const char *key)
+{
+	if (!first_.empty()) {
+		if (!first_.back())
+			out_ += ',';
+		first_.back() = false;
+	}
+	if (key) {
+		out_ += '"';
+		escape(key);
+		out_ += "\":";
+	}
+}
+
+void Json::escape(const std::string &v)
+{
+	for (unsigned char c : v) {
+		if (c == '"' || c == '\\') {
+			out_ += '\\';
+			out_ += static_cast<char>(c);
+		} else if (c == '\n') {
+			out_ += "\\n";
+		} else if (c < 0x20 || c >= 0x7f) {
+			// debugfs and rules text are ASCII; anything else as \u00XX
+			out_ += strf("\\u%04x", c);
+		} else {
+			out_ += static_cast<char>(c);
+		}
+	}
+}
+
+Json &Json::str(const char *key, const std::string &v)
+{
+	sep(key);
+	out_ += '"';
+	escape(v);
+	out_ += '"';
+	return *this;
+}
+
+Json &Json::num(const char *key, long long v)
+{
+	sep(key);
+	out_ += std::to_string(v);
+	return *this;
+}
+
+Json &Json::boolean(const char *key, bool v)
+{
+	sep(key);
+	out_ += v ? "true" : "false";
+	return *this;
+}
+
+Json &Json::null(const char *key)
+{
+	sep(key);
+	out_ += "null";
+	return *this;
+}
+
+Json &Json::str_or_null(const char *key, const std::string &v)
+{
+	return v.empty() || v == "-" ? null(key) : str(key, v);
+}
+
+void Json::print() const
+{
+	std::printf("%s\n", out_.c_str());
+}
+
+void json_platform(Json &j, const vdp_platform &p)
+{
+	j.obj("platform").str("arch", vdp_arch_name(p.arch)).str("gen", vdp_gen_name(p.gen));
+	j.arr("flags");
+	const vdp_u32 flags = vdp_platform_flags(&p);
+	for (unsigned b = 0; b < 32; b++) {
+		vdp_rule r;
+		if (!(flags & (1u << b)))
+			continue;
+		// the flag's grammar name: format a one-flag rule's platform term
+		r = vdp_rule{};
+		r.match = VDP_MATCH_PLATFORM;
+		r.platform = 1u << b;
+		const std::string f = format_rule(r);
+		const size_t at = f.find("platform="), end = f.find(',', at);
+		j.str(nullptr, f.substr(at + 9, end - at - 9));
+	}
+	j.end().str("spec", platform_spec(p)).end();
+}
+
+Verdict verdict_of(const vdp_decision &d, const std::string &rule_text)
+{
+	Verdict v;
+	v.verdict = vdp_verdict_name(d.verdict);
+	v.audit = d.audit;
+	v.path = vdp_path_name(d.path);
+	v.rule = d.rule;
+	v.rule_text = rule_text;
+	v.reason = vdp_reason_token(d.reason);
+	return v;
+}
+
+void json_verdict(Json &j, const char *key, const Verdict &v)
+{
+	j.obj(key).str("verdict", v.verdict).boolean("audit", v.audit).str("path", v.path);
+	if (v.rule >= 0)
+		j.num("rule", v.rule).str("rule_text", v.rule_text);
+	else
+		j.null("rule").null("rule_text");
+	j.str("reason", v.reason);
+	const unsigned r = find_name(v.reason, vdp_reason_token, VDP_REASON_COUNT);
+	j.str_or_null("reason_text", r < VDP_REASON_COUNT ? vdp_reason_text(static_cast<vdp_u8>(r)) : "");
+	j.end();
+}
+
+void json_decision(Json &j, const char *key, const vdp_decision &d, const std::string &rule_text)
+{
+	json_verdict(j, key, verdict_of(d, rule_text));
 }
 
 // ------------------------------------------------------------------
@@ -700,7 +889,7 @@ void set_flag(vdp_platform *p, vdp_u32 flag, vdp_u8 v)
 		p->swiotlb_forced = v;
 }
 
-void parse_platform(const std::string &spec, vdp_platform *p)
+bool parse_platform(const std::string &spec, vdp_platform *p, std::string *err)
 {
 	for (const std::string &item : split(spec, ',')) {
 		if (item.empty())
@@ -710,25 +899,43 @@ void parse_platform(const std::string &spec, vdp_platform *p)
 		const std::string v = eq == std::string::npos ? "" : item.substr(eq + 1);
 		vdp_rule r;
 		if (k == "arch") {
-			if (!rule_term("arch", v, &r))
-				usage_error("--platform: bad arch '%s' (x86_64, ppc64, sparc64, um, arm64, s390, other)", v);
+			if (!rule_term("arch", v, &r)) {
+				*err = "bad arch '" + v + "' (x86_64, ppc64, sparc64, um, arm64, s390, other)";
+				return false;
+			}
 			p->arch = r.arch;
 		} else if (k == "gen") {
-			if (!parse_gen(v, &p->gen))
-				usage_error("--platform: bad gen '%s' (6.1, 6.12, 7.x or a kernel release)", v);
+			if (!parse_gen(v, &p->gen)) {
+				*err = "bad gen '" + v + "' (6.1, 6.12, 7.x or a kernel release)";
+				return false;
+			}
 		} else if (k == "platform") {
-			if (!rule_term("platform", v, &r))
-				usage_error("--platform: bad platform flags '%s'", v);
+			if (!rule_term("platform", v, &r)) {
+				*err = "bad platform flags '" + v + "'";
+				return false;
+			}
 			set_flag(p, r.platform, 1);
 		} else if (rule_term("platform", k, &r)) {
 			// a bare flag (pseries) or flag=0|1
-			if (eq != std::string::npos && v != "0" && v != "1")
-				usage_error("--platform: %s is 0 or 1", item);
+			if (eq != std::string::npos && v != "0" && v != "1") {
+				*err = item + " is 0 or 1";
+				return false;
+			}
 			set_flag(p, r.platform, eq == std::string::npos || v == "1");
 		} else {
-			usage_error("--platform: unknown item '%s' (arch=, gen=, xen, restricted, pseries, secure, swiotlb)", item);
+			*err = "unknown item '" + item +
+			       "' (arch=, gen=, xen, restricted, pseries, secure, swiotlb)";
+			return false;
 		}
 	}
+	return true;
+}
+
+std::string platform_spec(const vdp_platform &p)
+{
+	char buf[128];
+	vdp_format_platform(&p, buf, sizeof(buf));
+	return buf;
 }
 
 std::string platform_str(const vdp_platform &p)
@@ -753,10 +960,11 @@ std::string platform_str(const vdp_platform &p)
 int cmd_decide(int argc, char **argv)
 {
 	RulesSource rs;
-	std::string device_spec, platform_spec, drv_spec, drv_legacy_spec;
+	std::string device_spec, plat_spec, drv_spec, drv_legacy_spec;
 	bool have_device = false, have_direct = false, have_drv = false, have_legacy = false;
 	vdp_dma_facts dma{};
 	vdp_u8 mode = VDP_MODE_ENFORCE, bounce = VDP_PSERIES_BOUNCE_AUTO;
+	bool json = false;
 
 	for (int i = 1; i < argc; i++) {
 		const std::string a = argv[i];
@@ -771,7 +979,7 @@ int cmd_decide(int argc, char **argv)
 			device_spec = value();
 			have_device = true;
 		} else if (a == "--platform") {
-			platform_spec += (platform_spec.empty() ? "" : ",") + value();
+			plat_spec += (plat_spec.empty() ? "" : ",") + value();
 		} else if (a == "--iommu") {
 			dma.iommu = match_name("--iommu", value(), vdp_iommu_name, VDP_IOMMU_COUNT);
 		} else if (a == "--direct-path") {
@@ -790,6 +998,8 @@ int cmd_decide(int argc, char **argv)
 		} else if (a == "--driver-legacy") {
 			drv_legacy_spec = value();
 			have_legacy = true;
+		} else if (a == "--json") {
+			json = true;
 		} else {
 			usage_error("decide: unknown option %s", a);
 		}
@@ -803,7 +1013,9 @@ int cmd_decide(int argc, char **argv)
 	vdp_platform plat{};
 	plat.arch = host_arch();
 	plat.gen = host_gen();
-	parse_platform(platform_spec, &plat);
+	std::string err;
+	if (!parse_platform(plat_spec, &plat, &err))
+		usage_error("--platform: %s", err);
 	if (!have_direct) {
 		// As the glue: an untranslated DMA device is direct already; a
 		// translated one can be made direct on x86_64, arm64 (leaving
@@ -817,12 +1029,56 @@ int cmd_decide(int argc, char **argv)
 	if (have_legacy && !parse_features(drv_legacy_spec, &drv_legacy))
 		usage_error("--driver-legacy: bad feature set '%s'", drv_legacy_spec);
 
-	vdp_table *t = source_table(rs, bounce);
+	std::string msg;
+	vdp_table *t = source_table(rs, bounce, &msg);
 	if (!t)
-		return 1;
+		return rules_rejected(json, "decide", rs, msg);
 
 	vdp_decision d;
 	vdp_decide(t, &dev, &plat, &dma, mode, &d);
+	const bool hooked = vdp_decision_hooks(&d);
+	const vdp_features sees = hooked ? vdp_feat_driver_view(&dev.offered, &d) : dev.offered;
+	vdp_features neg{};
+	if (have_drv && !d.err)
+		vdp_predict_negotiated(plat.gen, &dev, &sees, &drv, &drv_legacy, have_legacy, &neg);
+	if (json) {
+		Json j;
+		j.obj().str("schema", kJsonSchema).str("command", "decide").boolean("ok", true);
+		j.obj("device").str("name", dev.name).num("id", dev.device_id);
+		j.str_or_null("type", vdp_device_id_name(dev.device_id) ? vdp_device_id_name(dev.device_id) : "");
+		j.num("vendor", dev.vendor_id).str("transport", vdp_transport_name(dev.transport));
+		j.str_or_null("parent", dev.bus);
+		if (dev.is_pci) {
+			j.str("pci", strf("%04x:%04x", dev.pci_vendor, dev.pci_device));
+			j.str("subsys", strf("%04x:%04x", dev.sub_vendor, dev.sub_device));
+			j.boolean("sriov", dev.sriov_capable);
+		} else {
+			j.null("pci").null("subsys").null("sriov");
+		}
+		j.boolean("shm", dev.shm_region).str("offered", feat_hex(dev.offered)).end();
+		json_platform(j, plat);
+		j.obj("dma").str("iommu", vdp_iommu_name(dma.iommu)).boolean("direct_path", dma.direct_path).end();
+		j.str("mode", vdp_mode_name(mode)).str("pseries_bounce", vdp_pseries_bounce_name(bounce));
+		j.obj("rules").str("origin", rs.origin).num("count", t->count - vdp_table_builtin_count(t));
+		j.num("builtin", vdp_table_builtin_count(t)).end();
+		json_decision(j, "decision", d, d.rule >= 0 ? format_rule(t->rules[d.rule]) : "");
+		j.num("err", d.err);
+		j.obj("edits").boolean("hooks", hooked).str("driver_set", feat_hex(d.driver_set));
+		j.str("driver_clear", feat_hex(d.driver_clear)).str("device_hide", feat_hex(d.device_hide));
+		j.boolean("install_direct_path", d.install_direct_path).end();
+		if (d.err)
+			j.null("driver_sees");
+		else
+			j.str("driver_sees", feat_hex(sees));
+		if (have_drv && !d.err) {
+			j.str("negotiated", feat_hex(neg));
+			j.str("device_gets", feat_hex(hooked ? vdp_feat_and_not(&neg, &d.device_hide) : neg));
+		} else {
+			j.null("negotiated").null("device_gets");
+		}
+		j.end().print();
+		return 0;
+	}
 
 	// the name of the id, if the grammar has one
 	const char *id_name = vdp_device_id_name(dev.device_id);
@@ -862,13 +1118,9 @@ int cmd_decide(int argc, char **argv)
 		    feat_hex(d.driver_clear).c_str(), feat_hex(d.device_hide).c_str(),
 		    d.install_direct_path);
 	// What the glue does with it: the edits only when it hooks the device.
-	const bool hooked = vdp_decision_hooks(&d);
-	const vdp_features sees = hooked ? vdp_feat_driver_view(&dev.offered, &d) : dev.offered;
 	if (!d.err)
 		std::printf("driver sees %s\n", feat_str(sees).c_str());
 	if (have_drv && !d.err) {
-		vdp_features neg;
-		vdp_predict_negotiated(plat.gen, &dev, &sees, &drv, &drv_legacy, have_legacy, &neg);
 		std::printf("negotiated  %s (predicted, before the driver's validate())\n",
 			    feat_str(neg).c_str());
 		std::printf("device gets %s (finalize_features)\n",
@@ -891,7 +1143,7 @@ int cmd_lint(int argc, char **argv)
 {
 	RulesSource rs;
 	vdp_u8 bounce = VDP_PSERIES_BOUNCE_AUTO;
-	bool show_table = false, positional = false;
+	bool show_table = false, positional = false, json = false;
 	for (int i = 1; i < argc; i++) {
 		const std::string a = argv[i];
 		if (rules_option(argc, argv, &i, &rs))
@@ -902,6 +1154,8 @@ int cmd_lint(int argc, char **argv)
 			bounce = parse_bounce(argv[++i]);
 		} else if (a == "--table") {
 			show_table = true;
+		} else if (a == "--json") {
+			json = true;
 		} else if (!a.empty() && a[0] == '-' && a != "-") {
 			usage_error("lint: unknown option %s", a);
 		} else if (!positional && !rs.given) {
@@ -915,10 +1169,23 @@ int cmd_lint(int argc, char **argv)
 	if (!rs.given)
 		usage_error("lint: give the rules: TEXT, -f FILE, --sys, --modprobe or --cmdline%s", "");
 
-	vdp_table *t = source_table(rs, bounce);
+	std::string msg;
+	vdp_table *t = source_table(rs, bounce, &msg);
 	if (!t)
-		return 1;
+		return rules_rejected(json, "lint", rs, msg);
 	const vdp_u32 builtin = vdp_table_builtin_count(t);
+	if (json) {
+		Json j;
+		j.obj().str("schema", kJsonSchema).str("command", "lint").boolean("ok", true);
+		j.str("origin", rs.origin).str("rules", format_user_rules(*t));
+		j.num("count", t->count - builtin).num("builtin", builtin);
+		j.str("pseries_bounce", vdp_pseries_bounce_name(bounce)).arr("table");
+		for (vdp_u32 i = 0; i < t->count; i++)
+			j.obj().num("index", i).str("rule", format_rule(t->rules[i]))
+				.boolean("builtin", t->rules[i].flags & VDP_RULE_BUILTIN).end();
+		j.end().end().print();
+		return 0;
+	}
 	if (show_table) {
 		// as /sys/kernel/debug/virtio_dma_policy/rules (mode is not known here)
 		std::printf("# pseries_bounce=%s rules=%u builtin=%u\n", vdp_pseries_bounce_name(bounce), t->count,
@@ -1151,7 +1418,9 @@ int cmd_table(int argc, char **argv)
 	return 0;
 }
 
-} // namespace
+} // namespace vdptool
+
+using namespace vdptool;
 
 int main(int argc, char **argv)
 {
@@ -1179,5 +1448,9 @@ int main(int argc, char **argv)
 		return cmd_table(argc - 1, argv + 1);
 	if (cmd == "reasons")
 		return cmd_reasons(argc - 1, argv + 1);
+	if (cmd == "status")
+		return cmd_status(argc - 1, argv + 1);
+	if (cmd == "plan")
+		return cmd_plan(argc - 1, argv + 1);
 	usage_error("unknown command '%s'", cmd);
 }

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <random>
 #include <vector>
 
@@ -324,6 +325,34 @@ TEST(Format, RuleTruncation)
 	EXPECT_EQ(one[0], '\0');
 	EXPECT_EQ(vdp_format_rule(nullptr, buf, sizeof(buf)), 0u);
 	EXPECT_STREQ(buf, "");
+}
+
+// The devices file's platform column: what a rule's platform= term and
+// vdp-policy --platform read back (the flags in the grammar's names).
+TEST(Format, Platform)
+{
+	vdp_platform p{};
+	p.arch = VDP_ARCH_X86_64;
+	p.gen = VDP_GEN_6_1;
+	char buf[96];
+	EXPECT_EQ(vdp_format_platform(&p, buf, sizeof(buf)), 19u);
+	EXPECT_STREQ(buf, "arch=x86_64,gen=6.1");
+	p.arch = VDP_ARCH_PPC64;
+	p.gen = VDP_GEN_7;
+	p.pseries = 1;
+	p.secure_guest = 1;
+	p.swiotlb_forced = 1;
+	vdp_format_platform(&p, buf, sizeof(buf));
+	EXPECT_STREQ(buf, "arch=ppc64,gen=7.x,platform=pseries+secure+swiotlb");
+	// the platform term is the grammar's: a rule with it parses
+	const std::string rule = std::string(std::strstr(buf, "platform=")) + ",action=auto";
+	auto r = parse(rule.c_str());
+	ASSERT_EQ(r.status, 0u) << rule;
+	EXPECT_EQ(r.table->rules[0].platform, vdp_platform_flags(&p));
+	char small[5];
+	EXPECT_EQ(vdp_format_platform(&p, small, sizeof(small)), std::strlen(buf));
+	EXPECT_STREQ(small, "arch");
+	EXPECT_EQ(vdp_format_platform(nullptr, buf, sizeof(buf)), 0u);
 }
 
 TEST(Format, EmptyTable)
