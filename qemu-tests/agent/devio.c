@@ -11,9 +11,15 @@
  *  - virtio_rng: RNG_BYTES read from /dev/hwrng with the device selected as
  *    the current hwrng; the bytes must all arrive and not be constant
  *    (their value cannot be known: QEMU's backend is random).
+ *  - virtio_console: the port "vdp.TAG" of the device's virtio-serial bus
+ *    (qemu-tests/run connects its chardev to a host server that echoes
+ *    every byte): chunks of 1 to 4096 bytes written to /dev/vportNpM must
+ *    each be read back byte for byte, through the port's output and input
+ *    virtqueues.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
@@ -41,10 +47,15 @@ static int is_rng(const struct disk *d)
 	return !strcmp(d->driver, "virtio_rng");
 }
 
+static int is_console(const struct disk *d)
+{
+	return !strcmp(d->driver, "virtio_console");
+}
+
 /* Does a check on this device move data (1), or only probe it (0)? */
 int dev_has_io(const struct disk *d)
 {
-	return is_net(d) || is_rng(d);
+	return is_net(d) || is_rng(d) || is_console(d);
 }
 
 /* What the data line of a check on this device says it did. */
@@ -52,6 +63,8 @@ const char *dev_io_what(const struct disk *d)
 {
 	if (is_net(d))
 		return "frames intact (sizes 60 to 1514 bytes, each sent and received back through the NIC)";
+	if (is_console(d))
+		return "console data intact (chunks of 1 to 4096 bytes written to the port and read back)";
 	return "bytes delivered (/dev/hwrng with the device as the current hwrng)";
 }
 
@@ -252,10 +265,113 @@ static int rng_child(struct disk *d, int msgfd)
 	return 0;
 }
 
+/* The /dev node of the port named vdp.TAG of the device d->vdev. */
+static int console_port(const struct disk *d, char *node, size_t size, int msgfd)
+{
+	const char *cls = "/sys/class/virtio-ports";
+	char p[256], v[64], want[32];
+	struct dirent *de;
+	DIR *dir = opendir(cls);
+	int found = 0;
+
+	if (!dir) {
+		msgf(msgfd, "no %s", cls);
+		return -1;
+	}
+	snprintf(want, sizeof(want), "vdp.%s", d->tag);
+	while ((de = readdir(dir)) && !found) {
+		ssize_t n;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(p, sizeof(p), "%s/%s/name", cls, de->d_name);
+		if (read_file(p, v, sizeof(v)) <= 0)
+			continue;
+		chomp(v);
+		if (strcmp(v, want))
+			continue;
+		/* the port's device is the virtio device under test */
+		snprintf(p, sizeof(p), "%s/%s/device", cls, de->d_name);
+		n = readlink(p, v, sizeof(v) - 1);
+		if (n <= 0)
+			continue;
+		v[n] = 0;
+		if (strcmp(strrchr(v, '/') ? strrchr(v, '/') + 1 : v, d->vdev)) {
+			msgf(msgfd, "port %s is on %s, not %s", want, v, d->vdev);
+			break;
+		}
+		snprintf(node, size, "/dev/%s", de->d_name);
+		found = 1;
+	}
+	closedir(dir);
+	if (!found)
+		msgf(msgfd, "no port %s on %s", want, d->vdev);
+	return found ? 0 : -1;
+}
+
+static int console_child(struct disk *d, int msgfd)
+{
+	static const size_t sizes[] = { 1, 64, 1000, 4096 };
+	static unsigned char out[4096], in[4096];
+	char node[64];
+	unsigned int r, i, seq = 0;
+	int fd, rc = 0;
+
+	if (console_port(d, node, sizeof(node), msgfd))
+		return 3;
+	fd = open(node, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		msgf(msgfd, "open %s: %s", node, errname(errno));
+		return 3;
+	}
+	for (r = 0; r < NET_ROUNDS && !rc; r++) {
+		for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]) && !rc; i++) {
+			size_t n = sizes[i], got = 0, k;
+			struct pollfd pf = { .fd = fd, .events = POLLIN };
+
+			for (k = 0; k < n; k++)
+				out[k] = (unsigned char)(seq * 131 + k * 7 + d->tag[0]);
+			seq++;
+			if (write(fd, out, n) != (ssize_t)n) {
+				msgf(msgfd, "write %zu bytes to %s: %s", n, node, errname(errno));
+				rc = 1;
+				break;
+			}
+			while (got < n) {
+				ssize_t m;
+
+				if (poll(&pf, 1, 5000) <= 0) {
+					msgf(msgfd, "%s: %zu of %zu bytes came back within 5 s (chunk %u)",
+					     node, got, n, seq);
+					rc = 1;
+					break;
+				}
+				m = read(fd, in + got, n - got);
+				if (m <= 0) {
+					msgf(msgfd, "read %s: %s", node, m ? errname(errno) : "end of file");
+					rc = 1;
+					break;
+				}
+				got += m;
+			}
+			if (!rc && memcmp(in, out, n)) {
+				msgf(msgfd, "%s: chunk %u of %zu bytes came back different", node, seq, n);
+				rc = 2;
+			}
+		}
+	}
+	close(fd);
+	return rc;
+}
+
 /* the child of a check's data window (run_child) */
 int dev_io_child(void *a, int msgfd)
 {
 	struct disk *d = a;
 
-	return is_net(d) ? net_child(d, msgfd) : rng_child(d, msgfd);
+	if (is_net(d))
+		return net_child(d, msgfd);
+	if (is_console(d))
+		return console_child(d, msgfd);
+	return rng_child(d, msgfd);
 }

@@ -247,6 +247,12 @@ void step_rmmod(char **tok, int n, const char *line)
 		tap(0, "rmmod virtio_dma_policy (%s): %s", busy ? "refused" : "succeeds", vdp_missing_why);
 		return;
 	}
+	/*
+	 * The module's last tables, before it goes: the host plans them again
+	 * (qemu-tests/plan-check takes the last ones printed)
+	 */
+	if (!busy)
+		step_dump();
 	rc = do_rmmod();
 	if (busy) {
 		/* a held module reference gives EAGAIN (EWOULDBLOCK) */
