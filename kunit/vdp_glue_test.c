@@ -595,8 +595,8 @@ static void check_bound(struct kunit *test, const struct glue_case *c,
 	KUNIT_EXPECT_STREQ(test, l.col[C_SUBSYS], "-");
 	KUNIT_EXPECT_STREQ(test, l.col[C_SRIOV], "-");
 	snprintf(want, sizeof(want), "arch=um,gen=%s",
-		 LINUX_VERSION_MAJOR >= 7 ? "7.x" :
-		 LINUX_VERSION_PATCHLEVEL >= 12 ? "6.12" : "6.1");
+		 vdp_gen_name(vdp_gen_of_version(LINUX_VERSION_MAJOR,
+						 LINUX_VERSION_PATCHLEVEL)));
 	KUNIT_EXPECT_STREQ(test, l.col[C_PLATFORM], want);
 	KUNIT_EXPECT_STREQ(test, l.col[C_DRIVER], "vdp_kunit_glue");
 	KUNIT_EXPECT_STREQ(test, l.col[C_BOUND], c->probed ? "1" : "0");

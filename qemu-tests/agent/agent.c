@@ -201,6 +201,7 @@ static void plan_disk(char **tok, int n, const char *line)
 			 drv ? drv : "virtio_blk");
 		d->scsi = !d->nodisk && !strcmp(d->driver, "virtio_scsi");
 		d->ninep = !d->nodisk && !strcmp(d->driver, "9pnet_virtio");
+		d->vfs = !d->nodisk && !strcmp(d->driver, "virtiofs");
 	}
 }
 

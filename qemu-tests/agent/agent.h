@@ -117,6 +117,11 @@ struct disk {
 	 * and unmounts it.
 	 */
 	int ninep;
+	/*
+	 * A virtio-fs share (driver virtiofs, virtiofsd on the host with
+	 * cache=never): the same file I/O, mounted -t virtiofs vdp-TAG.
+	 */
+	int vfs;
 };
 
 extern struct disk disks[MAX_DISKS];

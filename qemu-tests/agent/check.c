@@ -163,15 +163,20 @@ static const char *ninep_dir(const struct disk *d)
 	return dir;
 }
 
-/* mounts a 9p share (its mount tag in c->blk, "9p:TAG") for the I/O */
+/*
+ * mounts a 9p or virtio-fs share (its tag in c->blk, "9p:TAG" or "fs:TAG")
+ * for the I/O
+ */
 static int ninep_mount(struct disk_check *c, struct io_arg *ia)
 {
 	const char *dir = ninep_dir(c->d);
+	const char *fs = c->d->vfs ? "virtiofs" : "9p";
 
 	mkdir("/mnt", 0755);
 	mkdir(dir, 0755);
-	if (mount(c->blk + 3, dir, "9p", 0, "trans=virtio,version=9p2000.L,cache=none")) {
-		tap(0, "%s: data intact: mount -t 9p %s %s: %s", c->label, c->blk + 3, dir,
+	if (mount(c->blk + 3, dir, fs, 0,
+		  c->d->vfs ? NULL : "trans=virtio,version=9p2000.L,cache=none")) {
+		tap(0, "%s: data intact: mount -t %s %s %s: %s", c->label, fs, c->blk + 3, dir,
 		    errname(errno));
 		return -1;
 	}
@@ -210,7 +215,7 @@ static void check_io(struct disk_check *c)
 	ia.gen = d->gen;
 	ia.buffered = 0;
 	snprintf(ia.dev, sizeof(ia.dev), "/dev/%s", c->blk);
-	if (d->ninep && ninep_mount(c, &ia))
+	if ((d->ninep || d->vfs) && ninep_mount(c, &ia))
 		return;
 	trace_quiesce();
 	trace_clear();
@@ -221,7 +226,8 @@ static void check_io(struct disk_check *c)
 	trace_count(d->pci, tc);
 	/* (after a hung I/O: forced, so that the 9p client lets go of the
 	 * channel; p9_virtio_remove() would wait for it at the next unbind) */
-	if (d->ninep && umount2(ninep_dir(d), rc == CHILD_TIMEOUT ? MNT_FORCE | MNT_DETACH : MNT_DETACH))
+	if ((d->ninep || d->vfs) &&
+	    umount2(ninep_dir(d), rc == CHILD_TIMEOUT ? MNT_FORCE | MNT_DETACH : MNT_DETACH))
 		diag("%s: umount %s: %s", c->label, ninep_dir(d), errname(errno));
 	c->io_ran = 1;
 	if (rc == CHILD_TIMEOUT) {
@@ -243,7 +249,8 @@ static void check_io(struct disk_check *c)
 		    rc > 0 ? msg : "");
 	else
 		tap(rc == 0, "%s: data intact (host pattern read, %u KiB written and read back, %s)%s%s",
-		    c->label, IO_SIZE >> 10, ia.buffered ? "a 9p file, cache=none" : "O_DIRECT",
+		    c->label, IO_SIZE >> 10, !ia.buffered ? "O_DIRECT" :
+		    d->vfs ? "a virtio-fs file, virtiofsd cache=never" : "a 9p file, cache=none",
 		    rc == CHILD_TIMEOUT ? ": I/O HUNG (timeout)" : rc ? ": " : "",
 		    rc > 0 ? msg : "");
 	diag("%s: swiotlb bounces %ld, translated maps %ld (iommu/map %ld, IOMMU probe %ld, bus address beyond RAM %ld), DMA API maps %ld, %ld of them by this device (bus 0x%llx..0x%llx) during the I/O%s",

@@ -99,6 +99,13 @@ void disk_blk(struct disk *d, char *out, size_t sz)
 {
 	char p[512], host[64], target[64], lun[64];
 
+	if (d->vfs) {	/* virtio-fs: the runner's tag vdp-TAG, once bound */
+		snprintf(p, sizeof(p), "/sys/bus/virtio/devices/%s/driver", d->vdev);
+		out[0] = 0;
+		if (exists(p))
+			snprintf(out, sz, "fs:vdp-%s", d->tag);
+		return;
+	}
 	if (d->ninep) {	/* the share's mount tag, once the driver has it */
 		char tag[64];
 

@@ -68,6 +68,11 @@ std::vector<std::string> file_lines(const std::string &path)
 		input_error(path, static_cast<int>(split(text, '\n').size()),
 			    "no newline at the end: the copy is truncated");
 	text.pop_back();
+	const size_t cr = text.find('\r');
+	if (cr != std::string::npos)
+		input_error(path, static_cast<int>(split(text.substr(0, cr), '\n').size()),
+			    "a carriage return: CR LF line endings are not the module's (a copy through "
+			    "another system? convert it back with dos2unix)");
 	return split(text, '\n');
 }
 
@@ -89,7 +94,12 @@ struct Device {
 		const auto it = col.find(name);
 		return it == col.end() ? none : it->second;
 	}
-	bool bound() const { return get("bound") == "1"; }
+	// an older module's table has no bound column: negotiated is shown
+	// only while a driver is bound
+	bool bound() const
+	{
+		return col.count("bound") ? get("bound") == "1" : get("negotiated") != "-";
+	}
 };
 
 struct Capture {
@@ -100,6 +110,15 @@ struct Capture {
 	std::vector<std::string> rules; // index -> rule text (current table)
 	std::vector<Device> devices;
 };
+
+// a decimal number (no sign, no base prefix, no leading zero)
+bool parse_dec(const std::string &s, vdp_u64 max, vdp_u64 *out)
+{
+	if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos ||
+	    (s.size() > 1 && s[0] == '0'))
+		return false;
+	return parse_u64(s, max, out);
+}
 
 // a "VVVV:DDDD" pair
 bool parse_ids(const std::string &s, vdp_u32 *hi, vdp_u32 *lo)
@@ -135,7 +154,7 @@ void parse_row(Device *d, const std::string &file)
 	std::snprintf(d->dev.name, sizeof(d->dev.name), "%s", d->get("name").c_str());
 	if (d->get("name") == "-" || d->get("name").size() >= sizeof(d->dev.name))
 		bad("name", "is not a virtio device name");
-	if (!parse_u64(d->get("id"), 0xffff, &v))
+	if (!parse_dec(d->get("id"), 0xffff, &v))
 		bad("id", "is not a virtio device id (0..65535)");
 	d->dev.device_id = static_cast<vdp_u32>(v);
 	const unsigned tr = find_name(d->get("transport"), vdp_transport_name, VDP_TRANSPORT_COUNT);
@@ -163,7 +182,7 @@ void parse_row(Device *d, const std::string &file)
 			bad("path", "is not a path (dma-api-iommu, dma-api-direct, physical, none)");
 		d->now.path = d->get("path");
 		if (d->get("rule") != "-") {
-			if (!parse_u64(d->get("rule"), VDP_MAX_RULES - 1, &v))
+			if (!parse_dec(d->get("rule"), VDP_MAX_RULES - 1, &v))
 				bad("rule", "is not a rule index");
 			d->now.rule = static_cast<int>(v);
 		}
@@ -176,7 +195,7 @@ void parse_row(Device *d, const std::string &file)
 	if (!d->col.count("offered") || d->get("offered") == "-")
 		return;
 	d->have_facts = true;
-	if (!parse_features(d->get("offered"), &d->dev.offered))
+	if (d->get("offered").compare(0, 2, "0x") || !parse_features(d->get("offered"), &d->dev.offered))
 		bad("offered", "is not a feature set (0xHEX)");
 	if (!d->col.count("platform"))
 		return; // status on an older module's table: no more facts
@@ -205,6 +224,9 @@ void parse_row(Device *d, const std::string &file)
 	std::string err;
 	if (d->get("platform") == "-" || !parse_platform(d->get("platform"), &d->plat, &err))
 		bad("platform", err.empty() ? "is not a platform" : err);
+	// exactly as the module prints it: arch=A,gen=G[,platform=F+F]
+	if (platform_spec(d->plat) != d->get("platform"))
+		bad("platform", "is not arch=A,gen=G[,platform=F+F] as the module prints it");
 	vdp_u8 swiotlb;
 	if (!parse_flag(d->get("swiotlb"), false, &swiotlb))
 		bad("swiotlb", "is not 0 or 1");
@@ -539,7 +561,22 @@ int cmd_plan(int argc, char **argv)
 		p.refused = p.dec.err != 0;
 		// the rules apply at a bind: a bound device keeps its decision
 		// until it is rebound (a disk in use: until the next boot)
-		p.rebind = d.bound() && (p.changes_path || p.changes_decision);
+		// a device whose driver cleared bit 33 in validate() at its last
+		// bind (the 6.1 balloon) keeps the physical path it took then
+		vdp_features neg{};
+		if (d.bound() && d.now.path == "physical" && p.v.path != "physical" &&
+		    parse_features(d.get("negotiated"), &neg) && !vdp_feat_test(&neg, VDP_F_ACCESS_PLATFORM) &&
+		    p.v.verdict == d.now.verdict && p.v.reason == d.now.reason) {
+			p.changes_path = false;
+			p.notes.push_back("its driver cleared bit 33 in validate() at the last bind: the path "
+					  "stays physical");
+		}
+		// a refused device has no driver: a reprobe applies the new rules
+		p.rebind = (d.bound() || (d.decided && d.now.verdict == "refuse")) &&
+			   (p.changes_path || p.changes_decision);
+		if (d.decided && d.now.reason == "unsafe-no-direct-path" && p.dec.install_direct_path)
+			p.notes.push_back("the direct path did not install at the last bind (else= applied): "
+					  "it may fail again");
 		if (p.refused)
 			p.notes.push_back("would be refused: its driver's probe fails");
 		else if (p.v.verdict == "not-applied")
@@ -549,7 +586,8 @@ int cmd_plan(int argc, char **argv)
 		if (p.rebind)
 			p.notes.push_back(d.now.reason == "already-bound"
 						  ? "bound before the module loaded: applies after a rebind or reboot"
-						  : "bound: applies after a rebind (reprobe) or reboot");
+					  : !d.bound() ? "refused: applies after a reprobe"
+						       : "bound: applies after a rebind (reprobe) or reboot");
 		n_path += p.changes_path && d.decided;
 		n_refused += p.refused;
 		n_rebind += p.rebind;

@@ -588,8 +588,8 @@ void Json::escape(const std::string &v)
 			out_ += static_cast<char>(c);
 		} else if (c == '\n') {
 			out_ += "\\n";
-		} else if (c < 0x20 || c >= 0x7f) {
-			// debugfs and rules text are ASCII; anything else as \u00XX
+		} else if (c < 0x20 || c == 0x7f) {
+			// control characters as \u00XX; UTF-8 passes through
 			out_ += strf("\\u%04x", c);
 		} else {
 			out_ += static_cast<char>(c);
@@ -673,7 +673,7 @@ void json_verdict(Json &j, const char *key, const Verdict &v)
 {
 	j.obj(key).str("verdict", v.verdict).boolean("audit", v.audit).str("path", v.path);
 	if (v.rule >= 0)
-		j.num("rule", v.rule).str("rule_text", v.rule_text);
+		j.num("rule", v.rule).str_or_null("rule_text", v.rule_text);
 	else
 		j.null("rule").null("rule_text");
 	j.str("reason", v.reason);
