@@ -364,6 +364,26 @@ std::string rule_text(const Capture &c, int rule)
 	return rule >= 0 && static_cast<size_t>(rule) < c.rules.size() ? c.rules[rule] : "";
 }
 
+// A device's JSON object, opened: name, id, type.
+void json_device(Json &j, const Device &d)
+{
+	const char *type = vdp_device_id_name(d.dev.device_id);
+	j.obj().str("name", d.get("name")).num("id", d.dev.device_id).str_or_null("type", type ? type : "");
+}
+
+// The decision a device has now (null if none), its rule's text from the
+// rules table.
+void json_now(Json &j, const char *key, const Capture &c, const Device &d)
+{
+	if (!d.decided) {
+		j.null(key);
+		return;
+	}
+	Verdict v = d.now;
+	v.rule_text = rule_text(c, v.rule);
+	json_verdict(j, key, v);
+}
+
 // What needs a person's attention about a device, in words.
 std::vector<std::string> attention(const Capture &c, const Device &d)
 {
@@ -428,17 +448,10 @@ int cmd_status(int argc, char **argv)
 		for (const Device &d : c.devices) {
 			const std::vector<std::string> att = attention(c, d);
 			need += !att.empty();
-			j.obj().str("name", d.get("name")).num("id", d.dev.device_id);
-			j.str_or_null("type", vdp_device_id_name(d.dev.device_id) ? vdp_device_id_name(d.dev.device_id) : "");
+			json_device(j, d);
 			j.str("transport", d.get("transport")).str_or_null("parent", d.get("parent"));
 			j.str_or_null("driver", d.get("driver")).boolean("bound", d.bound());
-			if (d.decided) {
-				Verdict v = d.now;
-				v.rule_text = rule_text(c, v.rule);
-				json_verdict(j, "decision", v);
-			} else {
-				j.null("decision");
-			}
+			json_now(j, "decision", c, d);
 			j.str_or_null("prediction", d.get("prediction")).boolean("hooked", d.get("hooked") == "1");
 			j.obj("dma").str_or_null("iommu", d.get("iommu")).str_or_null("bind", d.get("dma-bind"));
 			j.str_or_null("now", d.get("dma-now"));
@@ -604,16 +617,9 @@ int cmd_plan(int argc, char **argv)
 		j.arr("devices");
 		for (const Planned &p : plan) {
 			const Device &d = *p.d;
-			j.obj().str("name", d.get("name")).num("id", d.dev.device_id);
-			j.str_or_null("type", vdp_device_id_name(d.dev.device_id) ? vdp_device_id_name(d.dev.device_id) : "");
+			json_device(j, d);
 			j.str_or_null("parent", d.get("parent")).boolean("bound", d.bound());
-			if (d.decided) {
-				Verdict v = d.now;
-				v.rule_text = rule_text(c, v.rule);
-				json_verdict(j, "now", v);
-			} else {
-				j.null("now");
-			}
+			json_now(j, "now", c, d);
 			if (p.known)
 				json_verdict(j, "planned", p.v);
 			else
