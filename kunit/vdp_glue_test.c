@@ -594,7 +594,7 @@ static void check_bound(struct kunit *test, const struct glue_case *c,
 	KUNIT_EXPECT_STREQ(test, l.col[C_PCI], "-");
 	KUNIT_EXPECT_STREQ(test, l.col[C_SUBSYS], "-");
 	KUNIT_EXPECT_STREQ(test, l.col[C_SRIOV], "-");
-	/* (the 6.12 model holds from 6.4 on: README "Decision ...") */
+	/* (the glue models 6.4 and later as 6.12: vdp_gen_of_version()) */
 	snprintf(want, sizeof(want), "arch=um,gen=%s",
 		 LINUX_VERSION_MAJOR >= 7 ? "7.x" :
 		 LINUX_VERSION_PATCHLEVEL >= 4 ? "6.12" : "6.1");
