@@ -76,6 +76,7 @@ struct vdp_entry {
 	struct vdp_dma_state dma_state;	/* saved by a direct path        */
 	struct vdp_dma_state dma_bind;	/* DMA state at bind, before any */
 	char driver[VDP_NAME_LEN];	/* driver of the last bind, or ""  */
+	u32 rules_gen;			/* generation of the deciding table */
 	u8 state;			/* enum vdp_state                  */
 	u8 fallback;			/* the matching rule's else=       */
 	u8 prediction;			/* enum vdp_prediction             */
@@ -95,7 +96,7 @@ void vdp_rules_print_loaded(void);
 void vdp_policy_decide(const struct vdp_device *dev,
 		       const struct vdp_platform *plat,
 		       const struct vdp_dma_facts *dma,
-		       struct vdp_decision *out, u8 *fallback);
+		       struct vdp_decision *out, u8 *fallback, u32 *generation);
 int vdp_rules_show(struct seq_file *m, void *unused);
 
 /* vdp_hook.c */

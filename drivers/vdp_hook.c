@@ -629,7 +629,8 @@ static void vdp_on_bind(struct virtio_device *vdev)
 	e->bound = false;
 	memset(&e->dma_state, 0, sizeof(e->dma_state));
 	e->direct_undone = false;
-	vdp_policy_decide(&e->dev, &e->plat, &e->dma, &e->dec, &e->fallback);
+	vdp_policy_decide(&e->dev, &e->plat, &e->dma, &e->dec, &e->fallback,
+			  &e->rules_gen);
 	e->state = VDP_STATE_DECIDED;
 	if (vdp_decision_hooks(&e->dec))
 		vdp_install(e);
@@ -655,6 +656,7 @@ static void vdp_mark_already_bound(struct vdp_entry *e,
 	e->dec.verdict = VDP_VERDICT_NOT_APPLIED;
 	e->dec.reason = VDP_REASON_ALREADY_BOUND;
 	e->dec.rule = -1;
+	e->rules_gen = 0;
 	e->dec.path = vdp_stock_path(&e->negotiated, &e->plat, &e->dma);
 	vdp_report(e);
 }
@@ -1028,8 +1030,10 @@ static const char *const vdp_prediction_names[] = {
  *               (arch=x86_64,gen=6.1[,platform=pseries+secure])
  *   driver      the driver of the last bind ('-' if none seen)
  *   bound       1 while a driver is bound
+ *   rules-gen   the generation of the rules table that decided (the rules
+ *               file's generation=), '-' if no table did
  *
- * Every fact column is '-' until the facts were gathered.
+ * The fact columns (vendor to platform) are '-' until gathered.
  */
 static void vdp_put_facts(struct seq_file *m, const struct vdp_entry *e)
 {
@@ -1050,6 +1054,10 @@ static void vdp_put_facts(struct seq_file *m, const struct vdp_entry *e)
 		seq_printf(m, " %s", plat);
 	}
 	seq_printf(m, " %s %d", e->driver[0] ? e->driver : "-", e->bound);
+	if (e->state == VDP_STATE_DECIDED && e->rules_gen)
+		seq_printf(m, " %u", e->rules_gen);
+	else
+		seq_puts(m, " -");
 }
 
 /* The shm column: '-' where the device was not asked (vdp_shm_asked()). */
@@ -1066,7 +1074,7 @@ int vdp_devices_show(struct seq_file *m, void *unused)
 	unsigned long idx;
 	char rule[16], dma[80];
 
-	seq_puts(m, "# name id transport parent offered negotiated decision path rule reason prediction hooked iommu direct swiotlb shm dma-bind dma-now vendor pci subsys sriov platform driver bound\n");
+	seq_puts(m, "# name id transport parent offered negotiated decision path rule reason prediction hooked iommu direct swiotlb shm dma-bind dma-now vendor pci subsys sriov platform driver bound rules-gen\n");
 	mutex_lock(&vdp_dev_lock);
 	xa_for_each(&vdp_entries, idx, e) {
 		bool decided = e->state != VDP_STATE_SEEN;

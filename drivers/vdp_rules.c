@@ -30,18 +30,31 @@
 
 #include "vdp.h"
 
+/*
+ * The active table and its generation: 1 for the table built at load, one
+ * more for every table a rules write installs.  A decision records the
+ * generation it was taken with (the devices file's rules-gen column), so
+ * that its rule index is never read against a later table.
+ */
+struct vdp_rules {
+	u32 generation;
+	struct vdp_table table;		/* last: its rules follow */
+};
+
 /* Serialises writers of the table and the rules text; readers use RCU. */
 static DEFINE_MUTEX(vdp_cfg_lock);
-static struct vdp_table __rcu *vdp_table;
+static struct vdp_rules __rcu *vdp_active;
+static u32 vdp_generation;	/* of the last table installed */
 static char vdp_rules_text[VDP_MAX_TEXT];
 static u8 vdp_mode = VDP_MODE_ENFORCE;
 static u8 vdp_pseries_bounce = VDP_PSERIES_BOUNCE_AUTO;
 static bool vdp_live;		/* init done: rules writes swap the table */
 
 /* Parse text into a fresh table; an ERR_PTR with a message on error. */
-static struct vdp_table *vdp_parse_new(const char *text, size_t len)
+static struct vdp_rules *vdp_parse_new(const char *text, size_t len)
 {
 	struct vdp_parse_result res;
+	struct vdp_rules *r;
 	struct vdp_table *t;
 	u32 st, cap;
 
@@ -51,9 +64,10 @@ static struct vdp_table *vdp_parse_new(const char *text, size_t len)
 	}
 	cap = min_t(u32, vdp_rules_count(text, len) + VDP_BUILTIN_RULES,
 		    VDP_MAX_RULES);
-	t = kvzalloc(struct_size(t, rules, cap), GFP_KERNEL);
-	if (!t)
+	r = kvzalloc(struct_size(r, table.rules, cap), GFP_KERNEL);
+	if (!r)
 		return ERR_PTR(-ENOMEM);
+	t = &r->table;
 	t->capacity = cap;
 	memset(&res, 0, sizeof(res));
 	st = vdp_parse(text, len, t, &res);
@@ -63,10 +77,10 @@ static struct vdp_table *vdp_parse_new(const char *text, size_t len)
 		res.message[sizeof(res.message) - 1] = '\0';
 		pr_err(VDP_MSG_RULES_PARSE, vdp_parse_status_name(st),
 		       res.offset, res.rule, res.message, (int)near, text + off);
-		kvfree(t);
+		kvfree(r);
 		return ERR_PTR(-EINVAL);
 	}
-	return t;
+	return r;
 }
 
 /* Append the built-in rules; a full table is an error. */
@@ -90,38 +104,39 @@ static void vdp_set_text(const char *val, size_t len)
 static int vdp_rules_set(const char *val, const struct kernel_param *kp)
 {
 	size_t len = strnlen(val, VDP_MAX_TEXT);
-	struct vdp_table *t, *old = NULL;
+	struct vdp_rules *r, *old = NULL;
 	u32 count = 0, builtin = 0;
 	bool live;
 
-	t = vdp_parse_new(val, len);
-	if (IS_ERR(t))
-		return PTR_ERR(t);
+	r = vdp_parse_new(val, len);
+	if (IS_ERR(r))
+		return PTR_ERR(r);
 
 	mutex_lock(&vdp_cfg_lock);
 	/* (read once: exit may end the live state as soon as we unlock) */
 	live = vdp_live;
 	if (live) {
-		if (vdp_finish_table(t)) {
+		if (vdp_finish_table(&r->table)) {
 			mutex_unlock(&vdp_cfg_lock);
-			kvfree(t);
+			kvfree(r);
 			return -EINVAL;
 		}
-		count = t->count;
-		builtin = vdp_table_builtin_count(t);
-		old = rcu_replace_pointer(vdp_table, t,
+		count = r->table.count;
+		builtin = vdp_table_builtin_count(&r->table);
+		r->generation = ++vdp_generation;
+		old = rcu_replace_pointer(vdp_active, r,
 					  lockdep_is_held(&vdp_cfg_lock));
 	} else {
 		/* At load: only validate; init builds the table. */
-		old = t;
+		old = r;
 	}
 	vdp_set_text(val, len);
 	mutex_unlock(&vdp_cfg_lock);
 
 	if (live) {
 		synchronize_rcu();
-		pr_info("rules: %u rules active (%u built-in); they apply to devices probed from now on\n",
-			count, builtin);
+		pr_info("rules: %u rules active (%u built-in, generation %u); they apply to devices probed from now on\n",
+			count, builtin, r->generation);
 	}
 	kvfree(old);
 	return 0;
@@ -215,27 +230,35 @@ MODULE_PARM_DESC(pseries_bounce,
 
 /*
  * Decide for one device with the active table.  fallback receives the
- * matching rule's else= (what to do if applying the decision fails).
+ * matching rule's else= (what to do if applying the decision fails),
+ * generation the table's (0 if there is none).
  */
 void vdp_policy_decide(const struct vdp_device *dev,
 		       const struct vdp_platform *plat,
 		       const struct vdp_dma_facts *dma,
-		       struct vdp_decision *out, u8 *fallback)
+		       struct vdp_decision *out, u8 *fallback, u32 *generation)
 {
+	const struct vdp_rules *r;
 	const struct vdp_table *t;
 
 	rcu_read_lock();
-	t = rcu_dereference(vdp_table);
+	r = rcu_dereference(vdp_active);
+	t = r ? &r->table : NULL;
 	vdp_decide(t, dev, plat, dma, READ_ONCE(vdp_mode), out);
 	*fallback = VDP_FALLBACK_STOCK;
+	*generation = r ? r->generation : 0;
 	if (t && out->rule >= 0 && (u32)out->rule < t->count)
 		*fallback = t->rules[out->rule].fallback;
 	rcu_read_unlock();
 }
 
-/* debugfs "rules": a header, then one "<index> <rule>" line per rule. */
+/*
+ * debugfs "rules": a header, then one "<index> <rule>" line per rule.  The
+ * header's generation is the table's (the devices file's rules-gen).
+ */
 int vdp_rules_show(struct seq_file *m, void *unused)
 {
+	const struct vdp_rules *r;
 	const struct vdp_table *t;
 	char *buf;
 	u32 i;
@@ -244,12 +267,13 @@ int vdp_rules_show(struct seq_file *m, void *unused)
 	if (!buf)
 		return -ENOMEM;
 	mutex_lock(&vdp_cfg_lock);
-	t = rcu_dereference_protected(vdp_table,
+	r = rcu_dereference_protected(vdp_active,
 				      lockdep_is_held(&vdp_cfg_lock));
-	seq_printf(m, "# mode=%s pseries_bounce=%s rules=%u builtin=%u\n",
+	t = r ? &r->table : NULL;
+	seq_printf(m, "# mode=%s pseries_bounce=%s rules=%u builtin=%u generation=%u\n",
 		   vdp_mode_name(READ_ONCE(vdp_mode)),
 		   vdp_pseries_bounce_name(vdp_pseries_bounce), t ? t->count : 0,
-		   t ? vdp_table_builtin_count(t) : 0);
+		   t ? vdp_table_builtin_count(t) : 0, r ? r->generation : 0);
 	for (i = 0; t && i < t->count; i++) {
 		vdp_format_rule(&t->rules[i], buf, PAGE_SIZE);
 		seq_printf(m, "%u %s\n", i, buf);
@@ -267,20 +291,22 @@ int vdp_rules_show(struct seq_file *m, void *unused)
  */
 int vdp_rules_init(void)
 {
-	struct vdp_table *t;
+	struct vdp_rules *r;
 
 	mutex_lock(&vdp_cfg_lock);
-	t = vdp_parse_new(vdp_rules_text, strlen(vdp_rules_text));
-	if (IS_ERR(t)) {
+	r = vdp_parse_new(vdp_rules_text, strlen(vdp_rules_text));
+	if (IS_ERR(r)) {
 		mutex_unlock(&vdp_cfg_lock);
-		return PTR_ERR(t);
+		return PTR_ERR(r);
 	}
-	if (vdp_finish_table(t)) {
+	if (vdp_finish_table(&r->table)) {
 		mutex_unlock(&vdp_cfg_lock);
-		kvfree(t);
+		kvfree(r);
 		return -EINVAL;
 	}
-	rcu_assign_pointer(vdp_table, t);
+	vdp_generation = 1;
+	r->generation = vdp_generation;
+	rcu_assign_pointer(vdp_active, r);
 	WRITE_ONCE(vdp_live, true);
 	mutex_unlock(&vdp_cfg_lock);
 	return 0;
@@ -289,25 +315,27 @@ int vdp_rules_init(void)
 /* Drop the active table (after the hooks are gone). */
 void vdp_rules_exit(void)
 {
-	struct vdp_table *t;
+	struct vdp_rules *r;
 
 	mutex_lock(&vdp_cfg_lock);
 	WRITE_ONCE(vdp_live, false);
-	t = rcu_replace_pointer(vdp_table, NULL,
+	r = rcu_replace_pointer(vdp_active, NULL,
 				lockdep_is_held(&vdp_cfg_lock));
 	mutex_unlock(&vdp_cfg_lock);
 	synchronize_rcu();
-	kvfree(t);
+	kvfree(r);
 }
 
 /* The load message: the parameters and the active table. */
 void vdp_rules_print_loaded(void)
 {
+	const struct vdp_rules *r;
 	const struct vdp_table *t;
 
 	mutex_lock(&vdp_cfg_lock);
-	t = rcu_dereference_protected(vdp_table,
+	r = rcu_dereference_protected(vdp_active,
 				      lockdep_is_held(&vdp_cfg_lock));
+	t = r ? &r->table : NULL;
 	pr_info("loaded: mode=%s pseries_bounce=%s, %u rules (%u built-in), arch %s, generation %s\n",
 		vdp_mode_name(READ_ONCE(vdp_mode)),
 		vdp_pseries_bounce_name(vdp_pseries_bounce), t ? t->count : 0,

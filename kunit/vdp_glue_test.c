@@ -174,12 +174,13 @@ static int refcnt(void)
 }
 
 /* The devices file's line for a device (by name or parent), split. */
-#define N_COLS 25
+#define N_COLS 26
 enum {
 	C_NAME, C_ID, C_TRANSPORT, C_PARENT, C_OFFERED, C_NEGOTIATED,
 	C_DECISION, C_PATH, C_RULE, C_REASON, C_PREDICTION, C_HOOKED,
 	C_IOMMU, C_DIRECT, C_SWIOTLB, C_SHM, C_DMA_BIND, C_DMA_NOW,
-	C_VENDOR, C_PCI, C_SUBSYS, C_SRIOV, C_PLATFORM, C_DRIVER, C_BOUND
+	C_VENDOR, C_PCI, C_SUBSYS, C_SRIOV, C_PLATFORM, C_DRIVER, C_BOUND,
+	C_RULES_GEN
 };
 
 struct dev_line {
@@ -601,6 +602,14 @@ static void check_bound(struct kunit *test, const struct glue_case *c,
 	KUNIT_EXPECT_STREQ(test, l.col[C_PLATFORM], want);
 	KUNIT_EXPECT_STREQ(test, l.col[C_DRIVER], "vdp_kunit_glue");
 	KUNIT_EXPECT_STREQ(test, l.col[C_BOUND], c->probed ? "1" : "0");
+	/* decided at this bind: by the active table, generation 1 or later */
+	{
+		unsigned int gen = 0;
+
+		KUNIT_EXPECT_EQ_MSG(test, kstrtouint(l.col[C_RULES_GEN], 10, &gen), 0,
+				    "rules-gen '%s'", l.col[C_RULES_GEN]);
+		KUNIT_EXPECT_GE(test, gen, 1U);
+	}
 	/* 128-bit columns: the high word only when it is not zero */
 	fmt_features(want, sizeof(want), f->offered, f->offered_hi);
 	KUNIT_EXPECT_STREQ(test, l.col[C_OFFERED], want);

@@ -43,7 +43,7 @@ const Column kColumns[] = {
 	{"shm", false, true},      {"dma-bind", false, false}, {"dma-now", false, false},
 	{"vendor", false, true},   {"pci", false, true},       {"subsys", false, true},
 	{"sriov", false, true},    {"platform", false, true},  {"driver", false, false},
-	{"bound", false, true},
+	{"bound", false, true},     {"rules-gen", false, false},
 };
 
 [[noreturn]] void input_error(const std::string &file, int line, const std::string &what)
@@ -87,6 +87,7 @@ struct Device {
 	vdp_dma_facts dma{};
 	bool decided = false;
 	Verdict now;
+	unsigned long long rules_gen = 0; // the deciding table's generation, 0: unknown
 
 	const std::string &get(const char *name) const
 	{
@@ -107,6 +108,7 @@ struct Capture {
 	bool have_rules = false;
 	vdp_u8 mode = VDP_MODE_ENFORCE;
 	vdp_u8 bounce = VDP_PSERIES_BOUNCE_AUTO;
+	unsigned long long generation = 0; // of the current table, 0: unknown (older module)
 	std::vector<std::string> rules; // index -> rule text (current table)
 	std::vector<Device> devices;
 };
@@ -189,6 +191,12 @@ void parse_row(Device *d, const std::string &file)
 		if (find_name(d->get("reason"), vdp_reason_token, VDP_REASON_COUNT) == VDP_REASON_COUNT)
 			bad("reason", "is not a reason token this vdp-policy knows (vdp-policy reasons): a newer module?");
 		d->now.reason = d->get("reason");
+	}
+	if (d->get("rules-gen") != "-") {
+		vdp_u64 g;
+		if (!parse_dec(d->get("rules-gen"), 0xffffffffu, &g) || !g)
+			bad("rules-gen", "is not a rules table generation (1 or more)");
+		d->rules_gen = g;
 	}
 
 	// the facts plan decides from: all '-' until gathered
@@ -304,6 +312,12 @@ void read_rules(Capture *c)
 	if (b == VDP_PSERIES_BOUNCE_COUNT)
 		input_error(file, 1, "pseries_bounce '" + kv["pseries_bounce"] + "' is not auto, on or off");
 	c->bounce = static_cast<vdp_u8>(b);
+	if (kv.count("generation")) {
+		vdp_u64 g;
+		if (!parse_dec(kv["generation"], 0xffffffffu, &g))
+			input_error(file, 1, "generation=" + kv["generation"] + " is not a number");
+		c->generation = g;
+	}
 	vdp_u64 count;
 	if (!parse_u64(kv["rules"], VDP_MAX_RULES, &count))
 		input_error(file, 1, "rules=" + kv["rules"] + " is not a rule count");
@@ -359,9 +373,20 @@ std::string type_of(const Device &d)
 	return n ? n : "id " + std::to_string(d.dev.device_id);
 }
 
-std::string rule_text(const Capture &c, int rule)
+// Was the device decided by an earlier rules table than the file's?
+bool stale(const Capture &c, const Device &d)
 {
-	return rule >= 0 && static_cast<size_t>(rule) < c.rules.size() ? c.rules[rule] : "";
+	return d.rules_gen && c.generation && d.rules_gen != c.generation;
+}
+
+// The text of the rule that decided the device, "" if unknown (no rule, or
+// a rule of an earlier table: its index means nothing in this one).
+std::string rule_text(const Capture &c, const Device &d)
+{
+	const int rule = d.now.rule;
+	if (stale(c, d) || rule < 0 || static_cast<size_t>(rule) >= c.rules.size())
+		return "";
+	return c.rules[rule];
 }
 
 // A device's JSON object, opened: name, id, type.
@@ -380,7 +405,7 @@ void json_now(Json &j, const char *key, const Capture &c, const Device &d)
 		return;
 	}
 	Verdict v = d.now;
-	v.rule_text = rule_text(c, v.rule);
+	v.rule_text = rule_text(c, d);
 	json_verdict(j, key, v);
 }
 
@@ -404,7 +429,11 @@ std::vector<std::string> attention(const Capture &c, const Device &d)
 	if (!d.bound() && b != "-" && n != "-" && b != n)
 		out.push_back("the DMA state was not restored after the last unbind: at bind " + b +
 			      ", now " + n);
-	if (d.now.rule >= 0 && rule_text(c, d.now.rule).empty())
+	if (stale(c, d))
+		out.push_back(strf("decided by an earlier rules table (generation %llu, now %llu): the "
+				   "current rules apply once it is rebound",
+				   d.rules_gen, c.generation));
+	else if (d.now.rule >= 0 && rule_text(c, d).empty())
 		out.push_back(strf("rule %d is not in the rules table (the rules changed since)", d.now.rule));
 	return out;
 }
@@ -441,6 +470,10 @@ int cmd_status(int argc, char **argv)
 		j.obj().str("schema", kJsonSchema).str("command", "status").boolean("ok", true);
 		j.obj("source").str("devices", c.devices_path).str("rules", c.rules_path).end();
 		j.str("mode", vdp_mode_name(c.mode)).str("pseries_bounce", vdp_pseries_bounce_name(c.bounce));
+		if (c.generation)
+			j.num("generation", static_cast<long long>(c.generation));
+		else
+			j.null("generation");
 		j.arr("rules");
 		for (const std::string &r : c.rules)
 			j.str(nullptr, r);
@@ -452,6 +485,10 @@ int cmd_status(int argc, char **argv)
 			j.str("transport", d.get("transport")).str_or_null("parent", d.get("parent"));
 			j.str_or_null("driver", d.get("driver")).boolean("bound", d.bound());
 			json_now(j, "decision", c, d);
+			if (d.rules_gen)
+				j.num("rules_gen", static_cast<long long>(d.rules_gen));
+			else
+				j.null("rules_gen");
 			j.str_or_null("prediction", d.get("prediction")).boolean("hooked", d.get("hooked") == "1");
 			j.obj("dma").str_or_null("iommu", d.get("iommu")).str_or_null("bind", d.get("dma-bind"));
 			j.str_or_null("now", d.get("dma-now"));
@@ -482,8 +519,11 @@ int cmd_status(int argc, char **argv)
 		} else {
 			std::printf("  decision   %s%s, path %s\n", d.now.audit ? "audit: " : "", d.now.verdict.c_str(),
 				    d.now.path.c_str());
-			if (d.now.rule >= 0)
-				std::printf("  rule       %d: %s\n", d.now.rule, rule_text(c, d.now.rule).c_str());
+			if (d.now.rule >= 0 && stale(c, d))
+				std::printf("  rule       %d of the rules table of generation %llu (not the current one)\n",
+					    d.now.rule, d.rules_gen);
+			else if (d.now.rule >= 0)
+				std::printf("  rule       %d: %s\n", d.now.rule, rule_text(c, d).c_str());
 			else
 				std::printf("  rule       none matched\n");
 			const unsigned r = find_name(d.now.reason, vdp_reason_token, VDP_REASON_COUNT);
@@ -596,6 +636,8 @@ int cmd_plan(int argc, char **argv)
 			p.notes.push_back("the rule's action would not be applied (" + p.v.reason + ")");
 		if (p.changes_path && d.decided)
 			p.notes.push_back("path changes: " + d.now.path + " -> " + p.v.path);
+		if (stale(c, d))
+			p.notes.push_back(strf("now: decided by an earlier rules table (generation %llu)", d.rules_gen));
 		if (p.rebind)
 			p.notes.push_back(d.now.reason == "already-bound"
 						  ? "bound before the module loaded: applies after a rebind or reboot"
