@@ -105,7 +105,7 @@ static int vdp_rules_set(const char *val, const struct kernel_param *kp)
 {
 	size_t len = strnlen(val, VDP_MAX_TEXT);
 	struct vdp_rules *r, *old = NULL;
-	u32 count = 0, builtin = 0;
+	u32 count = 0, builtin = 0, generation = 0;
 	bool live;
 
 	r = vdp_parse_new(val, len);
@@ -123,7 +123,8 @@ static int vdp_rules_set(const char *val, const struct kernel_param *kp)
 		}
 		count = r->table.count;
 		builtin = vdp_table_builtin_count(&r->table);
-		r->generation = ++vdp_generation;
+		generation = ++vdp_generation;
+		r->generation = generation;
 		old = rcu_replace_pointer(vdp_active, r,
 					  lockdep_is_held(&vdp_cfg_lock));
 	} else {
@@ -133,10 +134,14 @@ static int vdp_rules_set(const char *val, const struct kernel_param *kp)
 	vdp_set_text(val, len);
 	mutex_unlock(&vdp_cfg_lock);
 
+	/*
+	 * r is not ours after the unlock: a later write or exit may replace
+	 * and free it (what it said is in count, builtin and generation)
+	 */
 	if (live) {
 		synchronize_rcu();
 		pr_info("rules: %u rules active (%u built-in, generation %u); they apply to devices probed from now on\n",
-			count, builtin, r->generation);
+			count, builtin, generation);
 	}
 	kvfree(old);
 	return 0;
