@@ -349,6 +349,8 @@ static int guest_main(void)
 	for (i = 0; i < ndisks; i++)
 		if (!disks[i].nodisk)
 			out("# disk %s final gen %d", disks[i].tag, disks[i].gen);
+		else
+			dev_io_final(&disks[i]);
 	out("1..%d", tap_n);
 	out("# vdp-agent done: %d checks, %d failed", tap_n, tap_failed);
 	kmsg_scan(NULL, print_kmsg_line, NULL);
@@ -408,5 +410,9 @@ int main(int argc, char **argv)
 {
 	if (getpid() == 1)
 		return guest_main();
+	if (argc > 1 && !strcmp(argv[1], "tree"))
+		return host_tree(argc, argv);
+	if (argc > 1 && !strcmp(argv[1], "console"))
+		return host_console(argc, argv);
 	return host_pattern(argc, argv);
 }

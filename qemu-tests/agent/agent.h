@@ -105,6 +105,7 @@ struct disk {
 	 */
 	int nodisk;
 	char driver[32];
+	int io_runs;       /* the data windows run on such a device */
 	/*
 	 * A disk on a virtio-scsi HBA (driver virtio_scsi): its block device
 	 * is the SCSI disk under the virtio device's host (sdX).
@@ -159,11 +160,14 @@ void trace_count(const char *dev, struct tcount *c);
 void trace_quiesce(void);
 
 /* io.c */
-struct io_arg { struct disk *d; char dev[64]; int gen; int buffered; };
+/* (tree: a shared filesystem's tree, checked after the data; or "") */
+struct io_arg { struct disk *d; char dev[64]; char tree[64]; int gen; int buffered; };
 
 void pattern_fill(unsigned char *buf, size_t len, const char *scen,
 		  const char *tag, int gen);
 int io_child(void *a, int msgfd);
+#define TREE_WHAT "a tree of 5 files in 4 directories listed and read intact"
+int host_tree(int argc, char **argv);
 
 /* devio.c: the data of devices that are not disks */
 #define RNG_BYTES (64u << 10)
@@ -172,6 +176,8 @@ int io_child(void *a, int msgfd);
 int dev_has_io(const struct disk *d);
 const char *dev_io_what(const struct disk *d);
 int dev_io_child(void *a, int msgfd);
+void dev_io_final(const struct disk *d);
+int host_console(int argc, char **argv);
 
 /* table.c */
 #define MAX_COLS 32

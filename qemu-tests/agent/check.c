@@ -181,6 +181,7 @@ static int ninep_mount(struct disk_check *c, struct io_arg *ia)
 		return -1;
 	}
 	snprintf(ia->dev, sizeof(ia->dev), "%s/data", dir);
+	snprintf(ia->tree, sizeof(ia->tree), "%s/tree", dir);
 	ia->buffered = 1;
 	return 0;
 }
@@ -214,15 +215,18 @@ static void check_io(struct disk_check *c)
 	ia.d = d;
 	ia.gen = d->gen;
 	ia.buffered = 0;
+	ia.tree[0] = 0;
 	snprintf(ia.dev, sizeof(ia.dev), "/dev/%s", c->blk);
 	if ((d->ninep || d->vfs) && ninep_mount(c, &ia))
 		return;
 	trace_quiesce();
 	trace_clear();
-	if (d->nodisk)
+	if (d->nodisk) {
 		rc = run_child(dev_io_child, d, io_timeout, msg, sizeof(msg));
-	else
+		d->io_runs++;
+	} else {
 		rc = run_child(io_child, &ia, io_timeout, msg, sizeof(msg));
+	}
 	trace_count(d->pci, tc);
 	/* (after a hung I/O: forced, so that the 9p client lets go of the
 	 * channel; p9_virtio_remove() would wait for it at the next unbind) */
@@ -250,7 +254,8 @@ static void check_io(struct disk_check *c)
 	else
 		tap(rc == 0, "%s: data intact (host pattern read, %u KiB written and read back, %s)%s%s",
 		    c->label, IO_SIZE >> 10, !ia.buffered ? "O_DIRECT" :
-		    d->vfs ? "a virtio-fs file, virtiofsd cache=never" : "a 9p file, cache=none",
+		    d->vfs ? "a virtio-fs file, virtiofsd cache=never; " TREE_WHAT :
+		    "a 9p file, cache=none; " TREE_WHAT,
 		    rc == CHILD_TIMEOUT ? ": I/O HUNG (timeout)" : rc ? ": " : "",
 		    rc > 0 ? msg : "");
 	diag("%s: swiotlb bounces %ld, translated maps %ld (iommu/map %ld, IOMMU probe %ld, bus address beyond RAM %ld), DMA API maps %ld, %ld of them by this device (bus 0x%llx..0x%llx) during the I/O%s",

@@ -13,9 +13,11 @@
  *    (their value cannot be known: QEMU's backend is random).
  *  - virtio_console: the port "vdp.TAG" of the device's virtio-serial bus
  *    (qemu-tests/run connects its chardev to a host server that echoes
- *    every byte): chunks of 1 to 4096 bytes written to /dev/vportNpM must
- *    each be read back byte for byte, through the port's output and input
- *    virtqueues.
+ *    every byte and records what it received): chunks of 1 to 4096 bytes
+ *    written to /dev/vportNpM must each be read back byte for byte, through
+ *    the port's output and input virtqueues; after the boot the host finds
+ *    the chunks of every data window in its recording (vdp-agent console
+ *    verify).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -309,12 +311,28 @@ static int console_port(const struct disk *d, char *node, size_t size, int msgfd
 	return found ? 0 : -1;
 }
 
+/*
+ * A console data window: NET_ROUNDS rounds of these chunk sizes, chunk
+ * seq (from 0 in each window) filled by console_chunk(): the guest writes
+ * them, the host's recording must hold them window after window.
+ */
+static const size_t console_sizes[] = { 1, 64, 1000, 4096 };
+#define CONSOLE_CHUNKS (NET_ROUNDS * sizeof(console_sizes) / sizeof(console_sizes[0]))
+
+static size_t console_chunk(unsigned char *out, unsigned int seq, const char *tag)
+{
+	size_t n = console_sizes[seq % (sizeof(console_sizes) / sizeof(console_sizes[0]))], k;
+
+	for (k = 0; k < n; k++)
+		out[k] = (unsigned char)(seq * 131 + k * 7 + tag[0]);
+	return n;
+}
+
 static int console_child(struct disk *d, int msgfd)
 {
-	static const size_t sizes[] = { 1, 64, 1000, 4096 };
 	static unsigned char out[4096], in[4096];
 	char node[64];
-	unsigned int r, i, seq = 0;
+	unsigned int seq;
 	int fd, rc = 0;
 
 	if (console_port(d, node, sizeof(node), msgfd))
@@ -324,44 +342,88 @@ static int console_child(struct disk *d, int msgfd)
 		msgf(msgfd, "open %s: %s", node, errname(errno));
 		return 3;
 	}
-	for (r = 0; r < NET_ROUNDS && !rc; r++) {
-		for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]) && !rc; i++) {
-			size_t n = sizes[i], got = 0, k;
-			struct pollfd pf = { .fd = fd, .events = POLLIN };
+	for (seq = 0; seq < CONSOLE_CHUNKS && !rc; seq++) {
+		size_t n = console_chunk(out, seq, d->tag), got = 0;
+		struct pollfd pf = { .fd = fd, .events = POLLIN };
 
-			for (k = 0; k < n; k++)
-				out[k] = (unsigned char)(seq * 131 + k * 7 + d->tag[0]);
-			seq++;
-			if (write(fd, out, n) != (ssize_t)n) {
-				msgf(msgfd, "write %zu bytes to %s: %s", n, node, errname(errno));
+		if (write(fd, out, n) != (ssize_t)n) {
+			msgf(msgfd, "write %zu bytes to %s: %s", n, node, errname(errno));
+			rc = 1;
+			break;
+		}
+		while (got < n) {
+			ssize_t m;
+
+			if (poll(&pf, 1, 5000) <= 0) {
+				msgf(msgfd, "%s: %zu of %zu bytes came back within 5 s (chunk %u)",
+				     node, got, n, seq);
 				rc = 1;
 				break;
 			}
-			while (got < n) {
-				ssize_t m;
-
-				if (poll(&pf, 1, 5000) <= 0) {
-					msgf(msgfd, "%s: %zu of %zu bytes came back within 5 s (chunk %u)",
-					     node, got, n, seq);
-					rc = 1;
-					break;
-				}
-				m = read(fd, in + got, n - got);
-				if (m <= 0) {
-					msgf(msgfd, "read %s: %s", node, m ? errname(errno) : "end of file");
-					rc = 1;
-					break;
-				}
-				got += m;
+			m = read(fd, in + got, n - got);
+			if (m <= 0) {
+				msgf(msgfd, "read %s: %s", node, m ? errname(errno) : "end of file");
+				rc = 1;
+				break;
 			}
-			if (!rc && memcmp(in, out, n)) {
-				msgf(msgfd, "%s: chunk %u of %zu bytes came back different", node, seq, n);
-				rc = 2;
-			}
+			got += m;
+		}
+		if (!rc && memcmp(in, out, n)) {
+			msgf(msgfd, "%s: chunk %u of %zu bytes came back different", node, seq, n);
+			rc = 2;
 		}
 	}
 	close(fd);
 	return rc;
+}
+
+/* what the host checks of this device after the boot (qemu-tests/run) */
+void dev_io_final(const struct disk *d)
+{
+	if (is_console(d))
+		out("# console %s windows %d", d->tag, d->io_runs);
+}
+
+/*
+ * vdp-agent console verify <recording> <tag> <windows>: the bytes the
+ * host's end of the port received are the chunks of that many windows
+ */
+int host_console(int argc, char **argv)
+{
+	static unsigned char want[4096], got[4096];
+	long windows, w;
+	unsigned int seq;
+	FILE *f;
+	int c;
+
+	if (argc != 6 || strcmp(argv[2], "verify")) {
+		fprintf(stderr, "usage: %s console verify <recording> <port tag> <windows>\n", argv[0]);
+		return 2;
+	}
+	windows = strtol(argv[5], NULL, 10);
+	f = fopen(argv[3], "rb");
+	if (!f) {
+		perror(argv[3]);
+		return 2;
+	}
+	for (w = 0; w < windows; w++)
+		for (seq = 0; seq < CONSOLE_CHUNKS; seq++) {
+			size_t n = console_chunk(want, seq, argv[4]);
+
+			if (fread(got, 1, n, f) != n || memcmp(got, want, n)) {
+				fprintf(stderr, "%s: window %ld, chunk %u (%zu bytes) missing or different\n",
+					argv[3], w + 1, seq, n);
+				fclose(f);
+				return 1;
+			}
+		}
+	c = getc(f);
+	fclose(f);
+	if (c != EOF) {
+		fprintf(stderr, "%s: more bytes than %ld windows\n", argv[3], windows);
+		return 1;
+	}
+	return 0;
 }
 
 /* the child of a check's data window (run_child) */

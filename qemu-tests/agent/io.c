@@ -2,16 +2,19 @@
 /*
  * vdp-agent: the data on the disks: the pattern each generation of a disk
  * holds (the host side writes and verifies the same one), the I/O child of
- * the check step that reads it and writes the next generation, and the
- * bench step's timed reads.
+ * the check step that reads it and writes the next generation, the tree
+ * of files a shared filesystem also serves, and the bench step's timed
+ * reads.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "agent.h"
@@ -80,6 +83,152 @@ static int cmp_report(int msgfd, const char *what, const unsigned char *got,
 	return 1;
 }
 
+/* ------------------------------------------------------------------ */
+/* A shared filesystem's tree (shared with the host side)              */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Beside its "data" file, a 9p or virtio-fs share holds this tree, which
+ * the host writes (vdp-agent tree write) before the boot: each file its
+ * own pattern (the pattern of tag "TAG:PATH", generation 0), sizes around
+ * the page and the transports' message sizes.  The guest lists each
+ * directory and reads each file through the device.
+ */
+static const struct { const char *path; size_t size; } tree_files[] = {
+	{ "empty", 0 },
+	{ "one", 1 },
+	{ "a/page", 4096 },
+	{ "a/b/odd", 12345 },
+	{ "a/b/c/big", 262147 },
+};
+
+/* each directory with its entries, sorted */
+static const struct { const char *dir; const char *list; } tree_dirs[] = {
+	{ "", "a empty one" },
+	{ "a", "b page" },
+	{ "a/b", "c odd" },
+	{ "a/b/c", "big" },
+};
+
+#define TREE_MAX (262147 + 8)	/* its largest file, and the byte after it */
+_Static_assert(TREE_MAX <= IO_SIZE, "the guest reads the tree into IO_SIZE buffers");
+#define N_TREE(a) (sizeof(a) / sizeof((a)[0]))
+
+static void tree_pattern(unsigned char *buf, size_t size, const char *scen,
+			 const char *tag, const char *path)
+{
+	char key[96];
+
+	snprintf(key, sizeof(key), "%s:%s", tag, path);
+	pattern_fill(buf, size, scen, key, 0);
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* dir's entries, sorted, space-separated, into out; -1 on an error */
+static int tree_list(const char *dir, char *out, size_t size)
+{
+	char *names[16];
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	int n = 0, i;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d)) && n < 16)
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			names[n++] = strdup(de->d_name);
+	closedir(d);
+	qsort(names, n, sizeof(names[0]), name_cmp);
+	out[0] = 0;
+	for (i = 0; i < n; i++) {
+		snprintf(out + strlen(out), size - strlen(out), "%s%s", i ? " " : "", names[i]);
+		free(names[i]);
+	}
+	return 0;
+}
+
+/* the tree under root: 0, or 1 with a message */
+static int tree_check(const char *root, const char *tag, unsigned char *buf,
+		      unsigned char *want, int msgfd)
+{
+	char p[192], list[256];
+	size_t i;
+
+	for (i = 0; i < N_TREE(tree_dirs); i++) {
+		snprintf(p, sizeof(p), "%s/%s", root, tree_dirs[i].dir);
+		if (tree_list(p, list, sizeof(list))) {
+			msgf(msgfd, "tree: list %s: %s", p, errname(errno));
+			return 1;
+		}
+		if (strcmp(list, tree_dirs[i].list)) {
+			msgf(msgfd, "tree: %s lists '%s', not '%s'", p, list, tree_dirs[i].list);
+			return 1;
+		}
+	}
+	for (i = 0; i < N_TREE(tree_files); i++) {
+		size_t size = tree_files[i].size, got = 0;
+		ssize_t n = 1;
+		int fd;
+
+		snprintf(p, sizeof(p), "%s/%s", root, tree_files[i].path);
+		fd = open(p, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			msgf(msgfd, "tree: open %s: %s", p, errname(errno));
+			return 1;
+		}
+		/* one byte more than the file: its end must come where the host put it */
+		while (got <= size && (n = read(fd, buf + got, size + 1 - got)) > 0)
+			got += n;
+		close(fd);
+		if (n < 0 || got != size) {
+			msgf(msgfd, "tree: %s: %zu bytes read of %zu%s%s", p, got, size,
+			     n < 0 ? ": " : "", n < 0 ? errname(errno) : "");
+			return 1;
+		}
+		tree_pattern(want, size, scen_name, tag, tree_files[i].path);
+		if (cmp_report(msgfd, p, buf, want, size))
+			return 1;
+	}
+	return 0;
+}
+
+/* vdp-agent tree write <dir> <scenario> <tag>: the tree under dir */
+int host_tree(int argc, char **argv)
+{
+	static unsigned char buf[TREE_MAX];
+	char p[4096];
+	size_t i;
+
+	if (argc != 6 || strcmp(argv[2], "write")) {
+		fprintf(stderr, "usage: %s tree write <dir> <scenario> <disk>\n", argv[0]);
+		return 2;
+	}
+	for (i = 0; i < N_TREE(tree_dirs); i++) {
+		snprintf(p, sizeof(p), "%s/%s", argv[3], tree_dirs[i].dir);
+		if (mkdir(p, 0755) && errno != EEXIST) {
+			perror(p);
+			return 2;
+		}
+	}
+	for (i = 0; i < N_TREE(tree_files); i++) {
+		size_t size = tree_files[i].size;
+		int fd;
+
+		snprintf(p, sizeof(p), "%s/%s", argv[3], tree_files[i].path);
+		tree_pattern(buf, size, argv[4], argv[5], tree_files[i].path);
+		fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0 || write(fd, buf, size) != (ssize_t)size || close(fd)) {
+			perror(p);
+			return 2;
+		}
+	}
+	return 0;
+}
+
 /* exit: 0 ok, 1 host pattern differs, 2 readback differs, 3 I/O error */
 int io_child(void *a, int msgfd)
 {
@@ -127,6 +276,9 @@ int io_child(void *a, int msgfd)
 	if (cmp_report(msgfd, "read back", buf, want, IO_SIZE))
 		return 2;
 	close(fd);
+	/* 3: a shared filesystem's tree (IO_SIZE holds its largest file) */
+	if (ia->tree[0] && tree_check(ia->tree, ia->d->tag, buf, want, msgfd))
+		return 1;
 	return 0;
 }
 
