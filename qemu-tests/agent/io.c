@@ -94,12 +94,13 @@ static int cmp_report(int msgfd, const char *what, const unsigned char *got,
  * the page and the transports' message sizes.  The guest lists each
  * directory and reads each file through the device.
  */
+#define TREE_BIG 262147	/* its largest file */
 static const struct { const char *path; size_t size; } tree_files[] = {
 	{ "empty", 0 },
 	{ "one", 1 },
 	{ "a/page", 4096 },
 	{ "a/b/odd", 12345 },
-	{ "a/b/c/big", 262147 },
+	{ "a/b/c/big", TREE_BIG },
 };
 
 /* each directory with its entries, sorted */
@@ -110,8 +111,7 @@ static const struct { const char *dir; const char *list; } tree_dirs[] = {
 	{ "a/b/c", "big" },
 };
 
-#define TREE_MAX (262147 + 8)	/* its largest file, and the byte after it */
-_Static_assert(TREE_MAX <= IO_SIZE, "the guest reads the tree into IO_SIZE buffers");
+_Static_assert(TREE_BIG < IO_SIZE, "the guest reads a file and the byte after it into IO_SIZE buffers");
 #define N_TREE(a) (sizeof(a) / sizeof((a)[0]))
 
 static void tree_pattern(unsigned char *buf, size_t size, const char *scen,
@@ -199,7 +199,7 @@ static int tree_check(const char *root, const char *tag, unsigned char *buf,
 /* vdp-agent tree write <dir> <scenario> <tag>: the tree under dir */
 int host_tree(int argc, char **argv)
 {
-	static unsigned char buf[TREE_MAX];
+	static unsigned char buf[TREE_BIG];
 	char p[4096];
 	size_t i;
 
@@ -219,6 +219,10 @@ int host_tree(int argc, char **argv)
 		int fd;
 
 		snprintf(p, sizeof(p), "%s/%s", argv[3], tree_files[i].path);
+		if (size > sizeof(buf)) {
+			fprintf(stderr, "%s: %zu bytes, more than TREE_BIG\n", p, size);
+			return 2;
+		}
 		tree_pattern(buf, size, argv[4], argv[5], tree_files[i].path);
 		fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		if (fd < 0 || write(fd, buf, size) != (ssize_t)size || close(fd)) {
