@@ -24,7 +24,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "agent.h"
@@ -67,7 +69,8 @@ static void join_params(char **tok, int n, int from, char *out, size_t sz)
 	out[0] = 0;
 	for (i = from; i < n; i++) {
 		if (!strncmp(tok[i], "expect=", 7) || !strncmp(tok[i], "log=", 4) ||
-		    !strncmp(tok[i], "load-timeout=", 13))
+		    !strncmp(tok[i], "load-timeout=", 13) ||
+		    !strncmp(tok[i], "reprobe-at-load=", 16))
 			continue;
 		if (out[0])
 			strncat(out, " ", sz - strlen(out) - 1);
@@ -136,8 +139,56 @@ static int do_rmmod(void)
 	return rmmod_of(VDP_NAME);
 }
 
+/*
+ * A child that writes vdev to the module's reprobe file as soon as the file
+ * exists (polled every 200 us while the module loads).  Its exit status: 0,
+ * the write's errno, or 255 when the file never appeared.
+ */
+static pid_t reprobe_at_load(const char *vdev)
+{
+	pid_t pid = fork();
+	long deadline;
+
+	if (pid)
+		return pid;
+	deadline = now_ms() + LOAD_TIMEOUT_MS;
+	while (now_ms() < deadline) {
+		if (exists(VDP_DEBUGFS "/reprobe"))
+			_exit(-write_str(VDP_DEBUGFS "/reprobe", vdev) & 0xff);
+		usleep(200);
+	}
+	_exit(255);
+}
+
+/* vdp ... reprobe-at-load=TAG: the reprobe the child wrote succeeded */
+static void reprobe_at_load_check(pid_t pid, struct disk *d)
+{
+	long deadline = now_ms() + LOAD_TIMEOUT_MS;
+	int st = 0, rc = -1;
+
+	while (pid > 0 && now_ms() < deadline) {
+		if (waitpid(pid, &st, WNOHANG) == pid) {
+			rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+			break;
+		}
+		sleep_ms(20);
+	}
+	if (rc < 0 && pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, 0);
+	}
+	tap(rc == 0, "disk %s (%s): a reprobe written as soon as the module's reprobe file appeared, while the module loads, succeeds (got %s)",
+	    d->tag, d->vdev, rc == 0 ? "ok" : rc == 255 ? "no reprobe file" :
+	    pid < 0 ? "fork failed" : rc < 0 ? "a hung write" : errname(rc));
+	d->vdev[0] = 0;
+	settle(SETTLE_TIMEOUT_MS);
+}
+
 void step_vdp(char **tok, int n, int expect_fail)
 {
+	const char *early = kv(tok, n, "reprobe-at-load");
+	struct disk *ed = early ? disk_by_tag(early) : NULL;
+	pid_t poller = -2;
 	char params[4200], msg[300];
 	const char *exp = kv(tok, n, "expect");
 	const char *lt = kv(tok, n, "load-timeout");
@@ -154,7 +205,13 @@ void step_vdp(char **tok, int n, int expect_fail)
 	}
 	kmsg_set_mark();
 	vdp_mark = kmsg_mark;
+	if (ed && (ed->vdev[0] || disk_find(ed)))
+		poller = reprobe_at_load(ed->vdev);
+	else if (early)
+		tap(0, "reprobe-at-load=%s: no such disk or device", early);
 	rc = insmod_within(VDP_KO, params, load_ms, msg, sizeof(msg));
+	if (poller != -2)
+		reprobe_at_load_check(poller, ed);
 	if (!expect_fail) {
 		vdp_loaded = rc == 0;
 		if (!vdp_loaded)

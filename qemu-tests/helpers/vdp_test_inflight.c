@@ -14,6 +14,7 @@
  * The paths (ppc64): "tce" (dma_iommu_ops), "bypass" (dma-direct from
  * the ops, with DDW's dma_offset if any), "direct" (no ops).
  */
+#include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
 #include <linux/module.h>
 #include <linux/pci.h>
