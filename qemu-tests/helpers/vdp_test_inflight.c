@@ -23,6 +23,8 @@
 #include <asm/iommu.h>
 #endif
 
+#include "vdp_test.h"
+
 static char *pci;
 module_param(pci, charp, 0444);
 MODULE_PARM_DESC(pci, "PCI function whose virtio device's unbind to map across, e.g. 0000:00:06.0");
@@ -32,15 +34,6 @@ static struct device *vdp_vdev;		/* the virtio device below it */
 static struct page *vdp_page;
 static dma_addr_t vdp_handle;
 static const char *vdp_map_path;
-
-/* virtio_pci registers the virtio device as a child of the function */
-static int vdp_child(struct device *dev, void *data)
-{
-	if (!dev->bus || strcmp(dev->bus->name, "virtio"))
-		return 0;
-	*(struct device **)data = get_device(dev);
-	return 1;
-}
 
 static bool vdp_bypass(struct device *dev)
 {
@@ -133,19 +126,11 @@ static struct notifier_block vdp_nb_after = {
 
 static int __init vdp_test_inflight_init(void)
 {
-	struct device *child = NULL;
+	struct device *child = vdp_test_find(pci, &vdp_fn);
 	int err;
 
-	if (!pci)
-		return -EINVAL;
-	vdp_fn = bus_find_device_by_name(&pci_bus_type, NULL, pci);
-	if (!vdp_fn)
+	if (!child)
 		return -ENODEV;
-	device_for_each_child(vdp_fn, &child, vdp_child);
-	if (!child) {
-		put_device(vdp_fn);
-		return -ENODEV;
-	}
 	vdp_vdev = child;
 	err = bus_register_notifier(child->bus, &vdp_nb_before);
 	if (!err) {

@@ -19,6 +19,8 @@
 #include <linux/virtio.h>
 #include <linux/virtio_config.h>
 
+#include "vdp_test.h"
+
 static char *pci;
 module_param(pci, charp, 0444);
 MODULE_PARM_DESC(pci, "PCI function whose virtio device to read, e.g. 0000:00:06.0");
@@ -33,15 +35,6 @@ MODULE_PARM_DESC(hold_ms, "how long to keep the loaded ops pointer before callin
 static struct virtio_device *vdp_vdev;
 static struct task_struct *vdp_task;
 static DECLARE_COMPLETION(vdp_loaded);
-
-/* virtio_pci registers the virtio device as a child of the function */
-static int vdp_child(struct device *dev, void *data)
-{
-	if (!dev->bus || strcmp(dev->bus->name, "virtio"))
-		return 0;
-	*(struct device **)data = get_device(dev);
-	return 1;
-}
 
 /* get_features through ops: 7.x modern virtio-pci has only the extended one */
 static u64 vdp_call_get_features(const struct virtio_config_ops *ops)
@@ -87,15 +80,8 @@ static int vdp_test_ops_thread(void *unused)
 
 static int __init vdp_test_ops_init(void)
 {
-	struct device *pdev, *child = NULL;
+	struct device *child = vdp_test_find(pci, NULL);
 
-	if (!pci)
-		return -EINVAL;
-	pdev = bus_find_device_by_name(&pci_bus_type, NULL, pci);
-	if (!pdev)
-		return -ENODEV;
-	device_for_each_child(pdev, &child, vdp_child);
-	put_device(pdev);
 	if (!child)
 		return -ENODEV;
 	vdp_vdev = dev_to_virtio(child);

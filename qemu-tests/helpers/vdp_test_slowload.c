@@ -6,7 +6,8 @@
  * (the registration that finds the virtio bus).  Whatever the module made
  * visible before that point (its debugfs files: issue 22 item 6) can then
  * be used by another CPU before the hook exists.  Needs an SMP guest: the
- * wait runs with preemption disabled.
+ * wait runs with preemption disabled.  Built for x86 only (q35-smp): not
+ * every arch has regs_get_kernel_argument() (ppc64 6.1, sparc64).
  */
 #include <linux/delay.h>
 #include <linux/device.h>
