@@ -22,7 +22,7 @@ static inline struct device *vdp_test_find(const char *pci, struct device **fn)
 {
 	struct device *pdev, *child = NULL;
 
-	pdev = pci ? bus_find_device_by_name(&pci_bus_type, NULL, pci) : NULL;
+	pdev = bus_find_device_by_name(&pci_bus_type, NULL, pci);
 	if (!pdev)
 		return NULL;
 	device_for_each_child(pdev, &child, vdp_test_virtio_child);

@@ -100,13 +100,15 @@ static int vdp_after(struct notifier_block *nb, unsigned long action,
 	dma_unmap_page(vdp_fn, vdp_handle, PAGE_SIZE, DMA_TO_DEVICE);
 	leaked = !strcmp(vdp_map_path, "tce") &&
 		 vdp_tce_in_use(vdp_fn, vdp_handle);
+	/* (the failure's words differ from the success's: logged matches text) */
 	if (strcmp(vdp_map_path, unmap_path) || leaked)
-		dev_err(vdp_fn, "vdp_test_inflight: a page mapped through %s before the unbind notification was unmapped through %s after it%s\n",
+		dev_err(vdp_fn, "vdp_test_inflight: FAILED: mapped through %s before the unbind notification, unmapped through %s after it%s\n",
 			vdp_map_path, unmap_path,
-			leaked ? ": its TCE is still in use (leaked)" : "");
+			leaked ? ", its TCE still in use (leaked)" : "");
 	else
-		dev_info(vdp_fn, "vdp_test_inflight: a page mapped through %s before the unbind notification was unmapped through %s after it\n",
-			 vdp_map_path, unmap_path);
+		dev_info(vdp_fn, "vdp_test_inflight: a page mapped through %s before the unbind notification was unmapped through %s after it%s\n",
+			 vdp_map_path, unmap_path,
+			 strcmp(unmap_path, "tce") ? "" : ", its TCE freed");
 	/* (a leaked TCE maps it still: keep the page out of the allocator) */
 	if (!leaked)
 		__free_page(vdp_page);
@@ -126,9 +128,12 @@ static struct notifier_block vdp_nb_after = {
 
 static int __init vdp_test_inflight_init(void)
 {
-	struct device *child = vdp_test_find(pci, &vdp_fn);
+	struct device *child;
 	int err;
 
+	if (!pci)
+		return -EINVAL;
+	child = vdp_test_find(pci, &vdp_fn);
 	if (!child)
 		return -ENODEV;
 	vdp_vdev = child;

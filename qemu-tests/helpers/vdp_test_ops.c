@@ -80,8 +80,11 @@ static int vdp_test_ops_thread(void *unused)
 
 static int __init vdp_test_ops_init(void)
 {
-	struct device *child = vdp_test_find(pci, NULL);
+	struct device *child;
 
+	if (!pci)
+		return -EINVAL;
+	child = vdp_test_find(pci, NULL);
 	if (!child)
 		return -ENODEV;
 	vdp_vdev = dev_to_virtio(child);

@@ -5,8 +5,10 @@
  * driver_register() busy-waits when the driver is the module's bus finder
  * (the registration that finds the virtio bus).  Whatever the module made
  * visible before that point (its debugfs files: issue 22 item 6) can then
- * be used by another CPU before the hook exists.  Needs an SMP guest: the
- * wait runs with preemption disabled.  Built for x86 only (q35-smp): not
+ * be used by another CPU before the hook exists.  Refuses to load on one
+ * CPU: the wait runs with preemption (and, for an int3 kprobe, interrupts)
+ * disabled, so nothing else could run meanwhile and a test would pass for
+ * nothing.  Built for x86 only (q35-smp): not
  * every arch has regs_get_kernel_argument() (ppc64 6.1, sparc64).
  */
 #include <linux/delay.h>
@@ -14,6 +16,7 @@
 #include <linux/kprobes.h>
 #include <linux/module.h>
 #include <linux/ptrace.h>
+#include <linux/cpumask.h>
 
 static unsigned int ms = 500;
 module_param(ms, uint, 0444);
@@ -39,6 +42,10 @@ static struct kprobe vdp_kp = {
 
 static int __init vdp_test_slowload_init(void)
 {
+	if (num_online_cpus() < 2) {
+		pr_err("vdp_test_slowload: needs two CPUs or more\n");
+		return -EINVAL;
+	}
 	return register_kprobe(&vdp_kp);
 }
 
