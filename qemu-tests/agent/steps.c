@@ -190,7 +190,7 @@ void step_vdp(char **tok, int n, int expect_fail)
 {
 	const char *early = kv(tok, n, "reprobe-at-load");
 	struct disk *ed = early ? disk_by_tag(early) : NULL;
-	pid_t poller = -2;
+	pid_t poller = 0;
 	char params[4200], msg[300];
 	const char *exp = kv(tok, n, "expect");
 	const char *lt = kv(tok, n, "load-timeout");
@@ -207,12 +207,14 @@ void step_vdp(char **tok, int n, int expect_fail)
 	}
 	kmsg_set_mark();
 	vdp_mark = kmsg_mark;
-	if (ed && (ed->vdev[0] || disk_find(ed)))
-		poller = reprobe_at_load(ed->vdev);
-	else if (early)
+	if (early && !(ed && (ed->vdev[0] || disk_find(ed)))) {
 		tap(0, "reprobe-at-load=%s: no such disk or device", early);
+		ed = NULL;
+	}
+	if (ed)
+		poller = reprobe_at_load(ed->vdev);
 	rc = insmod_within(VDP_KO, params, load_ms, msg, sizeof(msg));
-	if (poller != -2)
+	if (ed)
 		reprobe_at_load_check(poller, ed);
 	if (!expect_fail) {
 		vdp_loaded = rc == 0;

@@ -18,11 +18,11 @@
 #include <linux/dma-mapping.h>
 #include <linux/module.h>
 #include <linux/pci.h>
-#include <linux/version.h>
 #ifdef CONFIG_PPC
 #include <asm/iommu.h>
 #endif
 
+#include "../../drivers/compat.h"
 #include "vdp_test.h"
 
 static char *pci;
@@ -37,12 +37,10 @@ static const char *vdp_map_path;
 
 static bool vdp_bypass(struct device *dev)
 {
-#if !defined(CONFIG_DMA_OPS_BYPASS)
-	return false;
-#elif LINUX_VERSION_CODE >= KERNEL_VERSION(7, 1, 0)
-	return dev_dma_ops_bypass(dev);
+#ifdef CONFIG_DMA_OPS_BYPASS
+	return vdp_compat_get_bypass(dev);
 #else
-	return dev->dma_ops_bypass;
+	return false;
 #endif
 }
 
